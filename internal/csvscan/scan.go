@@ -1,0 +1,271 @@
+// Package csvscan is an RFC 4180 record scanner with hard limits, exact
+// line numbers and recovery: a malformed record costs only its first
+// physical line, and scanning resumes on the next one, so one bad row never
+// hides the good rows after it. Memory is bounded by the limits, whatever
+// the input (a gigabyte-long field, an unbalanced quote, millions of
+// columns).
+//
+// It is internal: package survey builds its decoders on it.
+package csvscan
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Errors of a malformed record; a *RecordError wraps one of them.
+var (
+	ErrBareQuote     = errors.New(`bare " in an unquoted field`)
+	ErrQuote         = errors.New(`extraneous character after a closing "`)
+	ErrUnterminated  = errors.New(`quoted field not closed before the end of the input`)
+	ErrFieldTooLong  = errors.New("field too long")
+	ErrTooManyFields = errors.New("too many fields")
+	ErrRecordTooLong = errors.New("record too long")
+)
+
+// RecordError reports a malformed record. Line is the line on which the
+// record starts; the scanner skips that line and continues with the next.
+type RecordError struct {
+	Line int
+	Err  error
+}
+
+func (e *RecordError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+// Unwrap returns the specific error.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// Limits bounds what one record may hold. Zero fields take the defaults.
+type Limits struct {
+	FieldBytes  int // longest field; default 64 KiB
+	Fields      int // most fields in a record; default 4096
+	RecordBytes int // longest record (raw bytes); default 1 MiB
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.FieldBytes <= 0 {
+		l.FieldBytes = 64 << 10
+	}
+	if l.Fields <= 0 {
+		l.Fields = 4096
+	}
+	if l.RecordBytes <= 0 {
+		l.RecordBytes = 1 << 20
+	}
+	return l
+}
+
+// Scanner reads records. Fields returned by Scan are valid until the next
+// call.
+type Scanner struct {
+	src     *bufio.Reader
+	pending []byte // bytes pushed back after a malformed record, read first
+	comma   byte
+	limits  Limits
+	line    int // line number of the next byte
+	started bool
+	// lastQuoted: the record's first field was quoted (so "" is not a blank line)
+	lastQuoted bool
+
+	raw    []byte // raw bytes of the current record
+	buf    []byte // field contents, concatenated
+	ends   []int  // end offset of each field in buf
+	fields [][]byte
+}
+
+// New returns a scanner reading r with the given separator (',' or ';',
+// say) and limits. A UTF-8 byte order mark at the start is skipped.
+func New(r io.Reader, comma byte, limits Limits) *Scanner {
+	return &Scanner{src: bufio.NewReaderSize(r, 64<<10), comma: comma, limits: limits.withDefaults(), line: 1}
+}
+
+func (s *Scanner) readByte() (byte, error) {
+	if len(s.pending) > 0 {
+		c := s.pending[0]
+		s.pending = s.pending[1:]
+		return c, nil
+	}
+	return s.src.ReadByte()
+}
+
+func (s *Scanner) peekByte() (byte, bool) {
+	if len(s.pending) > 0 {
+		return s.pending[0], true
+	}
+	b, err := s.src.Peek(1)
+	if err != nil {
+		return 0, false
+	}
+	return b[0], true
+}
+
+// Line returns the line number the next record starts on (after blank
+// lines are skipped it may be larger).
+func (s *Scanner) Line() int { return s.line }
+
+type state uint8
+
+const (
+	fieldStart state = iota
+	unquoted
+	quoted
+	quotedQuote
+)
+
+// Scan reads the next record and returns its fields and the line it starts
+// on. Blank lines are skipped. At the end of the input it returns io.EOF.
+// A malformed record gives a *RecordError; the scanner has then skipped the
+// record's first line, and the next call continues after it. An I/O error
+// from the reader is returned as is and ends the scan.
+func (s *Scanner) Scan() (fields [][]byte, line int, err error) {
+	if !s.started {
+		s.started = true
+		if b, err := s.src.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+			s.src.Discard(3)
+		}
+	}
+	for {
+		fields, line, err = s.scan()
+		if err == nil && len(fields) == 1 && len(fields[0]) == 0 && !s.lastQuoted {
+			continue // a blank line
+		}
+		return fields, line, err
+	}
+}
+
+func (s *Scanner) scan() ([][]byte, int, error) {
+	start := s.line
+	s.raw, s.buf, s.ends = s.raw[:0], s.buf[:0], s.ends[:0]
+	s.lastQuoted = false
+	st := fieldStart
+	fieldStartAt := 0
+	endField := func() error {
+		if len(s.ends) >= s.limits.Fields {
+			return ErrTooManyFields
+		}
+		s.ends = append(s.ends, len(s.buf))
+		fieldStartAt = len(s.buf)
+		return nil
+	}
+	for {
+		c, err := s.readByte()
+		if err == io.EOF {
+			switch {
+			case len(s.raw) == 0:
+				return nil, start, io.EOF
+			case st == quoted:
+				return nil, start, s.fail(start, ErrUnterminated)
+			}
+			if err := endField(); err != nil {
+				return nil, start, s.fail(start, err)
+			}
+			return s.record(), start, nil
+		}
+		if err != nil {
+			return nil, start, err
+		}
+		s.raw = append(s.raw, c)
+		if c == '\n' {
+			s.line++
+		}
+		if len(s.raw) > s.limits.RecordBytes {
+			return nil, start, s.fail(start, ErrRecordTooLong)
+		}
+		if c == '\r' {
+			if n, ok := s.peekByte(); ok && n == '\n' {
+				continue // \r\n is read as \n
+			}
+		}
+		switch st {
+		case fieldStart, unquoted:
+			switch {
+			case c == s.comma:
+				if err := endField(); err != nil {
+					return nil, start, s.fail(start, err)
+				}
+				st = fieldStart
+			case c == '\n':
+				if err := endField(); err != nil {
+					return nil, start, s.fail(start, err)
+				}
+				return s.record(), start, nil
+			case c == '"' && st == fieldStart:
+				st = quoted
+				if len(s.ends) == 0 {
+					s.lastQuoted = true
+				}
+			case c == '"':
+				return nil, start, s.fail(start, ErrBareQuote)
+			default:
+				s.buf = append(s.buf, c)
+				st = unquoted
+			}
+		case quoted:
+			if c == '"' {
+				st = quotedQuote
+			} else {
+				s.buf = append(s.buf, c)
+			}
+		case quotedQuote:
+			switch {
+			case c == '"':
+				s.buf = append(s.buf, '"')
+				st = quoted
+			case c == s.comma:
+				if err := endField(); err != nil {
+					return nil, start, s.fail(start, err)
+				}
+				st = fieldStart
+			case c == '\n':
+				if err := endField(); err != nil {
+					return nil, start, s.fail(start, err)
+				}
+				return s.record(), start, nil
+			default:
+				return nil, start, s.fail(start, ErrQuote)
+			}
+		}
+		if len(s.buf)-fieldStartAt > s.limits.FieldBytes {
+			return nil, start, s.fail(start, ErrFieldTooLong)
+		}
+	}
+}
+
+func (s *Scanner) record() [][]byte {
+	s.fields = s.fields[:0]
+	from := 0
+	for _, end := range s.ends {
+		s.fields = append(s.fields, s.buf[from:end:end])
+		from = end
+	}
+	return s.fields
+}
+
+// fail abandons the current record: it keeps the record's first physical
+// line as consumed, pushes back every byte read after it, and if the first
+// line has not ended yet, discards input up to its end. Memory stays
+// bounded: what is pushed back is at most RecordBytes.
+func (s *Scanner) fail(start int, err error) error {
+	if i := bytes.IndexByte(s.raw, '\n'); i >= 0 {
+		rest := s.raw[i+1:]
+		s.line -= bytes.Count(rest, []byte("\n"))
+		s.pending = append(append([]byte(nil), rest...), s.pending...)
+		s.line = start + 1
+		return &RecordError{Line: start, Err: err}
+	}
+	// The first line has not ended: skip to its end.
+	for {
+		c, rerr := s.readByte()
+		if rerr != nil {
+			break
+		}
+		if c == '\n' {
+			break
+		}
+	}
+	s.line = start + 1
+	return &RecordError{Line: start, Err: err}
+}
