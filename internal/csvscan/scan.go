@@ -45,7 +45,8 @@ type Limits struct {
 	RecordBytes int // longest record (raw bytes); default 1 MiB
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults returns l with zero fields set to their defaults.
+func (l Limits) WithDefaults() Limits {
 	if l.FieldBytes <= 0 {
 		l.FieldBytes = 64 << 10
 	}
@@ -79,7 +80,7 @@ type Scanner struct {
 // New returns a scanner reading r with the given separator (',' or ';',
 // say) and limits. A UTF-8 byte order mark at the start is skipped.
 func New(r io.Reader, comma byte, limits Limits) *Scanner {
-	return &Scanner{src: bufio.NewReaderSize(r, 64<<10), comma: comma, limits: limits.withDefaults(), line: 1}
+	return &Scanner{src: bufio.NewReaderSize(r, 64<<10), comma: comma, limits: limits.WithDefaults(), line: 1}
 }
 
 func (s *Scanner) readByte() (byte, error) {

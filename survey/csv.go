@@ -1,0 +1,247 @@
+package survey
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/internal/csvscan"
+)
+
+// NewCSVDecoder returns a decoder of wide CSV: a header row, then one
+// response a row. The canonical columns are those of the spec (see
+// [catalogue.Catalogue.Columns]) plus the optional "served"; columns named
+// by an item ID of the catalogue or of a template's own statements are
+// answers; other columns are ignored and listed in the summary. The
+// header must have id, submitted and instrument (after
+// [Mapping.Columns]). A UTF-8 byte order mark is skipped.
+func NewCSVDecoder(r io.Reader) *Decoder {
+	return &Decoder{newSource: func(d *Decoder) (source, error) { return newCSVSource(d, r) }}
+}
+
+// column roles: a metadata field index, an answer, or ignored.
+const (
+	colIgnored = -1
+	colAnswer  = -2
+)
+
+type csvSource struct {
+	sc      *csvscan.Scanner
+	roles   []int    // per input column
+	names   []string // canonical name per input column
+	ignores []string
+}
+
+func newCSVSource(d *Decoder, r io.Reader) (source, error) {
+	comma := d.Mapping.Comma
+	if comma == 0 {
+		comma = ','
+	}
+	if comma >= utf8.RuneSelf || comma == '"' || comma == '\n' || comma == '\r' {
+		return nil, fmt.Errorf("survey: Mapping.Comma %q: want a single-byte separator other than quote and newline", comma)
+	}
+	s := &csvSource{sc: csvscan.New(r, byte(comma), d.Limits.scan())}
+	header, line, err := s.sc.Scan()
+	var rec *csvscan.RecordError
+	switch {
+	case err == io.EOF:
+		return nil, &ValidationError{Line: 1, Err: ErrHeader, Want: "a header row"}
+	case errors.As(err, &rec):
+		return nil, &ValidationError{Line: rec.Line, Err: ErrHeader, Want: rec.Err.Error()}
+	case err != nil:
+		return nil, fmt.Errorf("survey: reading CSV: %w", err)
+	}
+	v := d.Validator
+	if v == nil {
+		v = &defaultValidator
+	}
+	items := itemColumns(v)
+	var errs []error
+	seen := map[string]bool{}
+	for _, f := range header {
+		if !utf8.Valid(f) {
+			errs = append(errs, &ValidationError{Line: line, Value: strings.ToValidUTF8(string(f), "\uFFFD"), Err: ErrHeader, Want: "UTF-8 column names"})
+			continue
+		}
+		name := d.Mapping.column(string(f))
+		switch {
+		case seen[name]:
+			errs = append(errs, &ValidationError{Line: line, Field: name, Err: ErrHeader, Want: "each column once"})
+		case metaIndex(name) >= 0:
+			s.roles = append(s.roles, metaIndex(name))
+		case items[name]:
+			s.roles = append(s.roles, colAnswer)
+		default:
+			s.roles = append(s.roles, colIgnored)
+			s.ignores = append(s.ignores, string(f))
+		}
+		seen[name] = true
+		s.names = append(s.names, name)
+	}
+	for _, req := range []int{fID, fSubmitted, fInstrument} {
+		if !seen[metaNames[req]] {
+			errs = append(errs, &ValidationError{Line: line, Field: metaNames[req], Err: ErrHeader, Want: "a column " + metaNames[req]})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+func (s *csvSource) ignored() []string { return s.ignores }
+
+func (s *csvSource) next() (*rawRecord, *ValidationError, error) {
+	fields, line, err := s.sc.Scan()
+	var rec *csvscan.RecordError
+	switch {
+	case err == io.EOF:
+		return nil, nil, io.EOF
+	case errors.As(err, &rec):
+		return nil, &ValidationError{Line: rec.Line, Err: ErrMalformed, Want: rec.Err.Error()}, nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("survey: reading CSV: %w", err)
+	}
+	if len(fields) != len(s.roles) {
+		return nil, &ValidationError{Line: line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: strconv.Itoa(len(s.roles)) + " like the header"}, nil
+	}
+	raw := &rawRecord{line: line}
+	for i, f := range fields {
+		switch role := s.roles[i]; role {
+		case colIgnored:
+		case colAnswer:
+			raw.answers = append(raw.answers, rawAnswer{s.names[i], string(f)})
+		default:
+			raw.meta[role] = string(f)
+		}
+	}
+	return raw, nil, nil
+}
+
+// CSVEncoder writes responses as canonical wide CSV. Set its fields before
+// the first Encode.
+type CSVEncoder struct {
+	// Catalogue gives the canonical columns; nil means catalogue.Default().
+	Catalogue *catalogue.Catalogue
+	// Own lists own-statement IDs to write as extra answer columns, after
+	// the canonical ones.
+	Own []string
+	// ForPeople neutralises cells a spreadsheet would run as a formula
+	// (starting with =, +, -, @, tab or carriage return) by prefixing an
+	// apostrophe. Use it for files meant to be opened in a spreadsheet;
+	// leave it off for machine interchange, where it would change data.
+	ForPeople bool
+
+	w      *csv.Writer
+	cols   []string
+	record []string
+}
+
+// NewCSVEncoder returns an encoder writing to w.
+func NewCSVEncoder(w io.Writer) *CSVEncoder { return &CSVEncoder{w: csv.NewWriter(w)} }
+
+// Columns returns the header the encoder writes: the catalogue's canonical
+// columns, the own statements, then "served".
+func (e *CSVEncoder) Columns() []string {
+	cat := e.Catalogue
+	if cat == nil {
+		cat = catalogue.Default()
+	}
+	cols := cat.Columns()
+	for _, o := range e.Own {
+		if !slices.Contains(cols, o) {
+			cols = append(cols, o)
+		}
+	}
+	return append(cols, "served")
+}
+
+// Encode writes one response (and the header before the first). An answer
+// to an item that has no column is an error, not silently dropped; the
+// response is then not written.
+func (e *CSVEncoder) Encode(r Response) error {
+	if e.cols == nil {
+		e.cols = e.Columns()
+		if err := e.write(e.cols); err != nil {
+			return err
+		}
+	}
+	rec := slices.Grow(e.record[:0], len(e.cols))[:len(e.cols)]
+	clear(rec)
+	for i, col := range e.cols {
+		switch metaIndex(col) {
+		case fID:
+			rec[i] = r.ID
+		case fSubmitted:
+			rec[i] = formatTime(r.Submitted)
+		case fServed:
+			rec[i] = formatTime(r.Served)
+		case fInstrument:
+			rec[i] = r.Instrument.String()
+		case fRegion:
+			rec[i] = r.Region
+		case fProvider:
+			rec[i] = r.Provider
+		case fUnit:
+			rec[i] = r.Unit
+		case fService:
+			rec[i] = r.Service
+		case fChannel:
+			rec[i] = r.Channel.String()
+		case fRole:
+			rec[i] = r.Role.String()
+		case fLang:
+			rec[i] = r.Lang.String()
+		case fComment:
+			rec[i] = r.Comment
+		}
+	}
+	for _, a := range r.Answers {
+		i := slices.Index(e.cols, a.Item)
+		if i < 0 || metaIndex(a.Item) >= 0 {
+			return fmt.Errorf("survey: response %q: item %q has no column (add it to CSVEncoder.Own)", r.ID, a.Item)
+		}
+		rec[i] = strconv.Itoa(a.Value)
+	}
+	e.record = rec
+	return e.write(rec)
+}
+
+func (e *CSVEncoder) write(rec []string) error {
+	if e.ForPeople {
+		for i, s := range rec {
+			rec[i] = NeutralizeFormula(s)
+		}
+	}
+	return e.w.Write(rec)
+}
+
+// Flush writes buffered data and returns any write error.
+func (e *CSVEncoder) Flush() error {
+	e.w.Flush()
+	return e.w.Error()
+}
+
+// NeutralizeFormula returns s prefixed with an apostrophe if a spreadsheet
+// would treat it as a formula: if it starts with =, +, -, @, a tab or a
+// carriage return. Other strings are returned unchanged.
+func NeutralizeFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
