@@ -189,4 +189,3 @@ func (e *NDJSONEncoder) Encode(r Response) error {
 	}
 	return nil
 }
-

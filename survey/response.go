@@ -52,11 +52,15 @@ func (c Channel) String() string { return codeOf(channelCodes, c, "Channel") }
 func (c Channel) IsValid() bool { return int(c) < len(channelCodes) }
 
 // MarshalText implements [encoding.TextMarshaler].
-func (c Channel) MarshalText() ([]byte, error) { return marshalCode(channelCodes, c, ErrUnknownChannel) }
+func (c Channel) MarshalText() ([]byte, error) {
+	return marshalCode(channelCodes, c, ErrUnknownChannel)
+}
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; "" gives
 // [ChannelUnknown].
-func (c *Channel) UnmarshalText(b []byte) error { return unmarshalCode(channelCodes, c, b, ErrUnknownChannel) }
+func (c *Channel) UnmarshalText(b []byte) error {
+	return unmarshalCode(channelCodes, c, b, ErrUnknownChannel)
+}
 
 // Role is who answered: the client or a relative (läheinen). The zero
 // value, [RoleUnknown], means it was not recorded. Roles marshal to and
