@@ -1,6 +1,46 @@
-// Package survey models answered feedback: the response with its metadata
-// (region, provider, unit, service, channel, respondent role, answer
-// language), validation against the catalogue with clear errors, streaming
-// decoders and encoders for the canonical CSV and NDJSON interchange
-// formats, and free-text hygiene (redaction of personal data).
+// Package survey models answered feedback: what one response is, how it is
+// checked, and how millions of them are read and written without loss.
+//
+// # Responses
+//
+// A [Response] carries its metadata (ID, submission and service time,
+// instrument version, region, provider, unit, service, [Channel], [Role]
+// and answer language), the answers keyed by item ID ([Answers]; a
+// can't-say answer is the scale's can't-say value, an unanswered item has
+// no answer at all) and the open comment. A respondent's request to be
+// contacted is personal data and travels apart, in [Submission]: no
+// encoder here writes it and it prints as "redacted".
+//
+// # Validation
+//
+// A [Validator] checks a response against the catalogue and, when given,
+// the unit's template ([catalogue.Template]) and an organisation tree
+// ([Orgs]). Every problem is reported, each a [*ValidationError] saying
+// which line, field or item, which value, what was expected, and which
+// problem (a sentinel such as [ErrOutOfRange] or [ErrUnknownItem]), joined
+// with [errors.Join]. Messages are available in Finnish, Swedish and
+// English ([ValidationError.Message]). With [Validator.KeepValidAnswers] a
+// response whose problems concern single answers is kept without them.
+//
+// # Decoding and encoding
+//
+// [NewCSVDecoder] and [NewNDJSONDecoder] read the canonical interchange
+// formats as a stream ([Decoder.All], an iterator of responses and
+// errors) in memory independent of the stream's length. A [Mapping]
+// adapts vendor exports (other column names, codes such as "EOS" for
+// can't-say, other time layouts, ';' separators, decimal commas, a byte
+// order mark). A bad record never stops the stream: it is reported with
+// its line and reason, and [Decoder.Summary] counts rows read, accepted
+// and rejected by reason. Hostile input (huge fields, invalid UTF-8,
+// unbalanced quotes, millions of columns) costs only the record it is in,
+// within the [Limits]. [CSVEncoder] and [NDJSONEncoder] write the same
+// formats; decoding what they wrote gives the same responses. CSV meant
+// for people can neutralise spreadsheet formulas ([NeutralizeFormula]).
+//
+// # Free text
+//
+// [Redact] replaces personal data in comments (Finnish personal identity
+// codes, phone numbers, e-mail addresses, IBANs) with typed placeholders
+// and reports what it found; [IsNonAnswer] recognises comments that say
+// nothing ("-", "ei mitään", "inget").
 package survey

@@ -67,7 +67,7 @@ var (
 	// Phones: an international prefix (+ or 00) with digit groups, or a
 	// Finnish national number starting with 0 and a non-zero digit, with
 	// an optional parenthesised area code. Separators: space, hyphen.
-	phoneRE = regexp.MustCompile(`(?:\+|\b00)\d(?:[ -]?\(?\d\)?){6,16}|\(?\b0[1-9]\d{0,3}\)?(?:[ -]?\d){4,10}`)
+	phoneRE = regexp.MustCompile(`(?:\+|\b00)[1-9](?:[ -]?\(?\d\)?){6,16}|\(?\b0[1-9]\d{0,3}\)?(?:[ -]?\d){4,10}`)
 )
 
 // Redact replaces personal data in a comment with typed placeholders
@@ -106,7 +106,9 @@ func Redact(text string) Redaction {
 				lo = m[0]
 			}
 			for s, e := m[0], m[1]; e > lo; e-- {
-				if isAlnum(text[e-1]) && !overlaps(s, e) && bounded(text, s, e) && valid(text[s:e]) {
+				// A leading + separates a number from what precedes it.
+				ok := bounded(text, s, e) || text[s] == '+' && bounded(text, s+1, e)
+				if isAlnum(text[e-1]) && !overlaps(s, e) && ok && valid(text[s:e]) {
 					found = append(found, Finding{kind, s, e})
 					break
 				}
@@ -117,11 +119,18 @@ func Redact(text string) Redaction {
 	add(IBAN, ibanRE, validIBAN)
 	add(PersonalID, hetuRE, validHETU)
 	add(Phone, phoneRE, plausiblePhone)
-	found = slices.DeleteFunc(found, func(f Finding) bool {
-		// A phone-like run that continues a preceding digit group ("5390
-		// 0754 7034") is the tail of a longer number.
-		return f.Kind == Phone && f.Start >= 2 && (text[f.Start-1] == ' ' || text[f.Start-1] == '-') && isDigit(text[f.Start-2])
-	})
+	// A phone-like run that continues a preceding digit group ("5390 0754
+	// 7034") is the tail of a longer number, unless that digit belongs to
+	// another finding.
+	var keep []Finding
+	for _, f := range found {
+		tail := f.Kind == Phone && f.Start >= 2 && (text[f.Start-1] == ' ' || text[f.Start-1] == '-') &&
+			isDigit(text[f.Start-2]) && !overlaps(f.Start-2, f.Start-1)
+		if !tail {
+			keep = append(keep, f)
+		}
+	}
+	found = keep
 	slices.SortFunc(found, func(a, b Finding) int { return a.Start - b.Start })
 	var b strings.Builder
 	at := 0

@@ -5,6 +5,10 @@
 // the input (a gigabyte-long field, an unbalanced quote, millions of
 // columns).
 //
+// Unlike encoding/csv, line breaks inside quoted fields are kept as they
+// are (\r\n stays \r\n), so that a decode and re-encode round trip keeps
+// comments byte for byte; \r\n is read as \n only where it ends a record.
+//
 // It is internal: package survey builds its decoders on it.
 package csvscan
 
@@ -175,9 +179,9 @@ func (s *Scanner) scan() ([][]byte, int, error) {
 		if len(s.raw) > s.limits.RecordBytes {
 			return nil, start, s.fail(start, ErrRecordTooLong)
 		}
-		if c == '\r' {
+		if c == '\r' && st != quoted {
 			if n, ok := s.peekByte(); ok && n == '\n' {
-				continue // \r\n is read as \n
+				continue // a \r\n record end is read as \n; inside quotes it is data
 			}
 		}
 		switch st {

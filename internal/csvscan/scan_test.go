@@ -53,7 +53,7 @@ func TestScan(t *testing.T) {
 	}{
 		{"simple", "a,b\n1,2\n", []rec{{1, []string{"a", "b"}, nil}, {2, []string{"1", "2"}, nil}}},
 		{"no final newline, CRLF, BOM", "\xEF\xBB\xBFa,b\r\n1,2", []rec{{1, []string{"a", "b"}, nil}, {2, []string{"1", "2"}, nil}}},
-		{"quotes, commas, newlines", "x,\"he said \"\"hi\"\", then\r\nleft\"\n\"\",end\n", []rec{{1, []string{"x", "he said \"hi\", then\nleft"}, nil}, {3, []string{"", "end"}, nil}}},
+		{"quotes, commas, newlines", "x,\"he said \"\"hi\"\", then\r\nleft\"\n\"\",end\n", []rec{{1, []string{"x", "he said \"hi\", then\r\nleft"}, nil}, {3, []string{"", "end"}, nil}}},
 		{"blank lines skipped", "\n\na\n\n\"\"\n", []rec{{3, []string{"a"}, nil}, {5, []string{""}, nil}}},
 		{"empty fields", ",,\n", []rec{{1, []string{"", "", ""}, nil}}},
 		{"bare quote costs one line", "a,b\"c\n1,2\n", []rec{{1, nil, ErrBareQuote}, {2, []string{"1", "2"}, nil}}},
