@@ -2,8 +2,8 @@ package catalogue
 
 import (
 	"fmt"
+	"github.com/palaute/palaute/internal/enum"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -82,33 +82,22 @@ const (
 	SectionOpen                   // open feedback
 )
 
-var sectionNames = [...]string{"", "recommendation", "basic", "special", "own", "open"}
+var sectionNames = []string{"", "recommendation", "basic", "special", "own", "open"}
 
 // String returns the section as written in the data, such as "basic".
-func (s Section) String() string {
-	if int(s) < len(sectionNames) {
-		return sectionNames[s]
-	}
-	return "Section(" + strconv.Itoa(int(s)) + ")"
-}
+func (s Section) String() string { return enum.String(sectionNames, s, "Section") }
 
 // MarshalText implements [encoding.TextMarshaler].
-func (s Section) MarshalText() ([]byte, error) {
-	if int(s) >= len(sectionNames) {
-		return nil, fmt.Errorf("catalogue: cannot marshal invalid %v", s)
-	}
-	return []byte(s.String()), nil
-}
+func (s Section) MarshalText() ([]byte, error) { return enum.Marshal(sectionNames, s, "Section") }
 
 // UnmarshalText implements [encoding.TextUnmarshaler].
 func (s *Section) UnmarshalText(text []byte) error {
-	for i := SectionRecommendation; int(i) < len(sectionNames); i++ {
-		if sectionNames[i] == string(text) {
-			*s = i
-			return nil
-		}
+	v, ok := enum.Parse[Section](sectionNames, string(text))
+	if !ok {
+		return fmt.Errorf("unknown section %q (want recommendation, basic, special, own or open)", text)
 	}
-	return fmt.Errorf("unknown section %q (want recommendation, basic, special, own or open)", text)
+	*s = v
+	return nil
 }
 
 // Item is one question of an instrument or a template: the recommendation

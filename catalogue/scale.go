@@ -2,8 +2,8 @@ package catalogue
 
 import (
 	"fmt"
+	"github.com/palaute/palaute/internal/enum"
 	"slices"
-	"strconv"
 )
 
 // ScaleKind says how answers on a scale are scored.
@@ -26,7 +26,7 @@ const (
 	KindYesNo
 )
 
-var scaleKindNames = [...]string{"", "recommendation", "agree", "yes-no"}
+var scaleKindNames = []string{"", "recommendation", "agree", "yes-no"}
 
 // bandNames lists the bands each kind of scale must define, in order.
 var bandNames = map[ScaleKind][]string{
@@ -37,30 +37,19 @@ var bandNames = map[ScaleKind][]string{
 
 // String returns the kind as written in the data: "recommendation",
 // "agree", "yes-no", or "" for [KindNone].
-func (k ScaleKind) String() string {
-	if int(k) < len(scaleKindNames) {
-		return scaleKindNames[k]
-	}
-	return "ScaleKind(" + strconv.Itoa(int(k)) + ")"
-}
+func (k ScaleKind) String() string { return enum.String(scaleKindNames, k, "ScaleKind") }
 
 // MarshalText implements [encoding.TextMarshaler].
-func (k ScaleKind) MarshalText() ([]byte, error) {
-	if int(k) >= len(scaleKindNames) {
-		return nil, fmt.Errorf("catalogue: cannot marshal invalid %v", k)
-	}
-	return []byte(k.String()), nil
-}
+func (k ScaleKind) MarshalText() ([]byte, error) { return enum.Marshal(scaleKindNames, k, "ScaleKind") }
 
 // UnmarshalText implements [encoding.TextUnmarshaler].
 func (k *ScaleKind) UnmarshalText(text []byte) error {
-	for i := KindRecommendation; int(i) < len(scaleKindNames); i++ {
-		if scaleKindNames[i] == string(text) {
-			*k = i
-			return nil
-		}
+	v, ok := enum.Parse[ScaleKind](scaleKindNames, string(text))
+	if !ok {
+		return fmt.Errorf("unknown scale kind %q (want recommendation, agree or yes-no)", text)
 	}
-	return fmt.Errorf("unknown scale kind %q (want recommendation, agree or yes-no)", text)
+	*k = v
+	return nil
 }
 
 // Band is a named range of answer values on a scale, such as the promoters

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"github.com/palaute/palaute/internal/enum"
 	"strconv"
 	"strings"
 
@@ -34,35 +35,26 @@ const (
 	Own
 )
 
-var provenanceNames = [...]string{"", "verified", "regional", "provisional", "own"}
+var provenanceNames = []string{"", "verified", "regional", "provisional", "own"}
 
 // String returns the provenance mark as written in the data: "verified",
 // "regional", "provisional", "own", or "" for the zero value.
-func (p Provenance) String() string {
-	if int(p) < len(provenanceNames) {
-		return provenanceNames[p]
-	}
-	return "Provenance(" + strconv.Itoa(int(p)) + ")"
-}
+func (p Provenance) String() string { return enum.String(provenanceNames, p, "Provenance") }
 
 // MarshalText implements [encoding.TextMarshaler].
 func (p Provenance) MarshalText() ([]byte, error) {
-	if int(p) >= len(provenanceNames) {
-		return nil, fmt.Errorf("catalogue: cannot marshal invalid %v", p)
-	}
-	return []byte(p.String()), nil
+	return enum.Marshal(provenanceNames, p, "Provenance")
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]. It accepts the
 // marks "verified", "regional", "provisional" and "own".
 func (p *Provenance) UnmarshalText(text []byte) error {
-	for i := Verified; int(i) < len(provenanceNames); i++ {
-		if provenanceNames[i] == string(text) {
-			*p = i
-			return nil
-		}
+	v, ok := enum.Parse[Provenance](provenanceNames, string(text))
+	if !ok {
+		return fmt.Errorf("unknown provenance %q (want verified, regional, provisional or own)", text)
 	}
-	return fmt.Errorf("unknown provenance %q (want verified, regional, provisional or own)", text)
+	*p = v
+	return nil
 }
 
 // Text is one text of the catalogue in one language, with its provenance.
@@ -144,16 +136,11 @@ const (
 	KeyOwn                  // an own statement of a template; ID is the statement's ID
 )
 
-var keyKindNames = [...]string{"", "title", "item", "label", "theme", "own"}
+var keyKindNames = []string{"", "title", "item", "label", "theme", "own"}
 
 // String returns the kind as written in keys: "title", "item", "label",
 // "theme".
-func (k KeyKind) String() string {
-	if int(k) < len(keyKindNames) {
-		return keyKindNames[k]
-	}
-	return "KeyKind(" + strconv.Itoa(int(k)) + ")"
-}
+func (k KeyKind) String() string { return enum.String(keyKindNames, k, "KeyKind") }
 
 // Key names one catalogue entry that has texts. Its text form, used in
 // override files and error messages, is one of:

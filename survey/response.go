@@ -12,6 +12,7 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/enum"
 )
 
 // Channel is the way a response was collected. The zero value,
@@ -46,15 +47,13 @@ func ParseChannel(code string) (Channel, error) {
 }
 
 // String returns the channel's code ("" for [ChannelUnknown]).
-func (c Channel) String() string { return codeOf(channelCodes, c, "Channel") }
+func (c Channel) String() string { return enum.String(channelCodes, c, "Channel") }
 
 // IsValid reports whether c is a known channel or [ChannelUnknown].
 func (c Channel) IsValid() bool { return int(c) < len(channelCodes) }
 
 // MarshalText implements [encoding.TextMarshaler].
-func (c Channel) MarshalText() ([]byte, error) {
-	return marshalCode(channelCodes, c, ErrUnknownChannel)
-}
+func (c Channel) MarshalText() ([]byte, error) { return enum.Marshal(channelCodes, c, "Channel") }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; "" gives
 // [ChannelUnknown].
@@ -81,37 +80,23 @@ var roleCodes = []string{"", "client", "relative"}
 func ParseRole(code string) (Role, error) { return parseCode[Role](roleCodes, code, ErrUnknownRole) }
 
 // String returns the role's code ("" for [RoleUnknown]).
-func (r Role) String() string { return codeOf(roleCodes, r, "Role") }
+func (r Role) String() string { return enum.String(roleCodes, r, "Role") }
 
 // IsValid reports whether r is a known role or [RoleUnknown].
 func (r Role) IsValid() bool { return int(r) < len(roleCodes) }
 
 // MarshalText implements [encoding.TextMarshaler].
-func (r Role) MarshalText() ([]byte, error) { return marshalCode(roleCodes, r, ErrUnknownRole) }
+func (r Role) MarshalText() ([]byte, error) { return enum.Marshal(roleCodes, r, "Role") }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; "" gives
 // [RoleUnknown].
 func (r *Role) UnmarshalText(b []byte) error { return unmarshalCode(roleCodes, r, b, ErrUnknownRole) }
 
 func parseCode[T ~uint8](codes []string, code string, sentinel error) (T, error) {
-	if i := slices.Index(codes, code); i > 0 {
-		return T(i), nil
+	if v, ok := enum.Parse[T](codes, code); ok {
+		return v, nil
 	}
 	return 0, fmt.Errorf("survey: %w %q (want one of %s)", sentinel, code, strings.Join(codes[1:], ", "))
-}
-
-func codeOf[T ~uint8](codes []string, v T, typ string) string {
-	if int(v) < len(codes) {
-		return codes[v]
-	}
-	return typ + "(" + strconv.Itoa(int(v)) + ")"
-}
-
-func marshalCode[T ~uint8](codes []string, v T, sentinel error) ([]byte, error) {
-	if int(v) >= len(codes) {
-		return nil, fmt.Errorf("survey: %w: cannot marshal value %d", sentinel, v)
-	}
-	return []byte(codes[v]), nil
 }
 
 func unmarshalCode[T ~uint8](codes []string, v *T, b []byte, sentinel error) error {

@@ -184,30 +184,33 @@ func (s *Scanner) scan() ([][]byte, int, error) {
 				continue // a \r\n record end is read as \n; inside quotes it is data
 			}
 		}
-		switch st {
-		case fieldStart, unquoted:
-			switch {
-			case c == s.comma:
-				if err := endField(); err != nil {
-					return nil, start, s.fail(start, err)
-				}
-				st = fieldStart
-			case c == '\n':
-				if err := endField(); err != nil {
-					return nil, start, s.fail(start, err)
-				}
+		// Outside quotes, a separator ends the field and a newline the record.
+		if st != quoted && (c == s.comma || c == '\n') {
+			if err := endField(); err != nil {
+				return nil, start, s.fail(start, err)
+			}
+			if c == '\n' {
 				return s.record(), start, nil
-			case c == '"' && st == fieldStart:
+			}
+			st = fieldStart
+			continue
+		}
+		switch st {
+		case fieldStart:
+			if c == '"' {
 				st = quoted
 				if len(s.ends) == 0 {
 					s.lastQuoted = true
 				}
-			case c == '"':
-				return nil, start, s.fail(start, ErrBareQuote)
-			default:
-				s.buf = append(s.buf, c)
-				st = unquoted
+				continue
 			}
+			s.buf = append(s.buf, c)
+			st = unquoted
+		case unquoted:
+			if c == '"' {
+				return nil, start, s.fail(start, ErrBareQuote)
+			}
+			s.buf = append(s.buf, c)
 		case quoted:
 			if c == '"' {
 				st = quotedQuote
@@ -215,23 +218,11 @@ func (s *Scanner) scan() ([][]byte, int, error) {
 				s.buf = append(s.buf, c)
 			}
 		case quotedQuote:
-			switch {
-			case c == '"':
-				s.buf = append(s.buf, '"')
-				st = quoted
-			case c == s.comma:
-				if err := endField(); err != nil {
-					return nil, start, s.fail(start, err)
-				}
-				st = fieldStart
-			case c == '\n':
-				if err := endField(); err != nil {
-					return nil, start, s.fail(start, err)
-				}
-				return s.record(), start, nil
-			default:
+			if c != '"' {
 				return nil, start, s.fail(start, ErrQuote)
 			}
+			s.buf = append(s.buf, '"') // "" inside quotes
+			st = quoted
 		}
 		if len(s.buf)-fieldStartAt > s.limits.FieldBytes {
 			return nil, start, s.fail(start, ErrFieldTooLong)
