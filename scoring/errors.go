@@ -1,0 +1,22 @@
+package scoring
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors of package scoring; functions wrap them, so test with errors.Is.
+var (
+	// ErrValue: an answer value a tally cannot hold (outside 0–15).
+	ErrValue = errors.New("answer value outside 0–15")
+	// ErrGrouping: tallies with different groupings cannot be merged.
+	ErrGrouping = errors.New("different groupings")
+	// ErrFormat: serialized tallies cannot be read.
+	ErrFormat = errors.New("invalid serialized tallies")
+	// ErrUnknownItem: no scale is known for an item.
+	ErrUnknownItem = errors.New("no scale for item")
+	// ErrRule: a triage rule is invalid.
+	ErrRule = errors.New("invalid triage rule")
+)
+
+func errorf(format string, args ...any) error { return fmt.Errorf("scoring: "+format, args...) }

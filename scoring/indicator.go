@@ -1,0 +1,274 @@
+package scoring
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/internal/enum"
+)
+
+// Kind is the kind of an indicator.
+type Kind uint8
+
+// The indicators.
+const (
+	// Index is the recommendation index (suositteluindeksi): 100 ×
+	// (promoters − detractors) / answers, in points from −100 to 100.
+	Index Kind = iota + 1
+	// Agreement is the share of answers in the agree band (4–5 of 1–5).
+	Agreement
+	// Mean is the mean answer on the substantive range (1–5).
+	Mean
+	// YesShare is the share of yes among yes and no.
+	YesShare
+)
+
+var kindNames = []string{"", "recommendation-index", "agreement-share", "mean", "yes-share"}
+
+// String returns the kind's name, such as "recommendation-index".
+func (k Kind) String() string { return enum.String(kindNames, k, "Kind") }
+
+// MarshalText implements [encoding.TextMarshaler].
+func (k Kind) MarshalText() ([]byte, error) { return enum.Marshal(kindNames, k, "Kind") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, ok := enum.Parse[Kind](kindNames, string(b))
+	if !ok {
+		return errorf("unknown indicator kind %q", b)
+	}
+	*k = v
+	return nil
+}
+
+// CantSayPolicy says whether can't-say answers count in the denominator
+// of a share. The library's definition excludes them (agreement share =
+// answers 4–5 / answers 1–5); NHS England's Friends and Family Test keeps
+// "don't know" in the denominator. Means always exclude them.
+type CantSayPolicy uint8
+
+// The can't-say policies; the zero value excludes.
+const (
+	ExcludeCantSay CantSayPolicy = iota
+	IncludeCantSay
+)
+
+// Options configures how indicators are computed. The zero value gives
+// 95 % intervals, Wilson for shares, adjusted Wald for the index,
+// Student's t for means, and can't-say answers excluded.
+type Options struct {
+	Level       float64       // confidence level; 0 means 0.95 (0.998 for control limits)
+	ShareMethod Method        // Wilson (default), ClopperPearson, Jeffreys, Wald or Bootstrap
+	IndexMethod Method        // AdjustedWald (default), Wald or Bootstrap
+	CantSay     CantSayPolicy // whether can't-say answers are in share denominators
+	// Replicates and Seed configure the Bootstrap method: the number of
+	// resamples (0 means 2000) and the seed of the generator, so that
+	// results are reproducible.
+	Replicates int
+	Seed       uint64
+}
+
+func (o Options) level() float64 {
+	if o.Level <= 0 || o.Level >= 1 {
+		return 0.95
+	}
+	return o.Level
+}
+
+// Indicator is one figure with the counts it came from. When N is zero
+// there is no value: Valid is false and Estimate is NaN (null in JSON),
+// never 0.
+type Indicator struct {
+	Item string `json:"item"`
+	Kind Kind   `json:"kind"`
+	// N is the denominator: the answers the estimate is computed from.
+	N int64 `json:"n"`
+	// Positive, Neutral and Negative count promoters, passives and
+	// detractors (index); answers in the agree, neutral and disagree bands
+	// (agreement, mean); yes and no (yes share).
+	Positive int64 `json:"positive"`
+	Neutral  int64 `json:"neutral"`
+	Negative int64 `json:"negative"`
+	// CantSay counts can't-say answers; with ExcludeCantSay they are not
+	// in N.
+	CantSay int64 `json:"cantSay"`
+	// NotAnswered counts the group's responses that left the item empty.
+	NotAnswered int64 `json:"notAnswered"`
+	// Valid reports whether there is a value (N > 0).
+	Valid bool `json:"valid"`
+	// Estimate is the index in points (−100…100), a share (0…1) or a mean.
+	Estimate float64  `json:"estimate"`
+	Interval Interval `json:"interval"`
+}
+
+// MarshalJSON writes the indicator with "estimate": null when there is no
+// value.
+func (ind Indicator) MarshalJSON() ([]byte, error) {
+	type plain Indicator
+	out := struct {
+		plain
+		Estimate *float64 `json:"estimate"`
+	}{plain: plain(ind)}
+	if ind.Valid {
+		out.Estimate = &ind.Estimate
+	}
+	return json.Marshal(out)
+}
+
+// bandCounts counts answers in the scale's bands.
+func bandCounts(t Tally, s catalogue.Scale) map[string]int64 {
+	out := map[string]int64{}
+	for _, b := range s.Bands() {
+		for v := b.Min; v <= b.Max; v++ {
+			if v >= 0 && v <= MaxValue {
+				out[b.Name] += t.Counts[v]
+			}
+		}
+	}
+	return out
+}
+
+func cantSay(t Tally, s catalogue.Scale) int64 {
+	if v, ok := s.CantSay(); ok && v >= 0 && v <= MaxValue {
+		return t.Counts[v]
+	}
+	return 0
+}
+
+// IndexOf computes the recommendation index of a tally on a
+// recommendation scale, whose bands "promoter" and "detractor" (9–10 and
+// 0–6 on the national scale) come from the catalogue.
+func IndexOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options) Indicator {
+	b := bandCounts(t, s)
+	ind := Indicator{Item: item, Kind: Index, Positive: b["promoter"], Neutral: b["passive"], Negative: b["detractor"],
+		CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
+	ind.N = ind.Positive + ind.Neutral + ind.Negative
+	if ind.N == 0 {
+		return ind
+	}
+	ind.Valid = true
+	ind.Estimate = 100 * float64(ind.Positive-ind.Negative) / float64(ind.N)
+	if o.IndexMethod == Bootstrap {
+		ind.Interval = bootstrap(o, ind.N, []int64{ind.Positive, ind.Neutral, ind.Negative}, func(c []int64, n int64) float64 {
+			return 100 * float64(c[0]-c[2]) / float64(n)
+		}, -100, 100)
+	} else {
+		ind.Interval = IndexInterval(ind.Positive, ind.Negative, ind.N, o.level(), o.IndexMethod)
+	}
+	return ind
+}
+
+// ShareOf computes the share of the positive band: "agree" for an agree
+// scale (the agreement share) or "yes" for a yes/no scale (the yes share).
+// Can't-say answers are in the denominator only with IncludeCantSay.
+func ShareOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options) Indicator {
+	b := bandCounts(t, s)
+	ind := Indicator{Item: item, CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
+	switch s.Kind() {
+	case catalogue.KindYesNo:
+		ind.Kind, ind.Positive, ind.Negative = YesShare, b["yes"], b["no"]
+	default:
+		ind.Kind, ind.Positive, ind.Neutral, ind.Negative = Agreement, b["agree"], b["neutral"], b["disagree"]
+	}
+	ind.N = ind.Positive + ind.Neutral + ind.Negative
+	if o.CantSay == IncludeCantSay {
+		ind.N += ind.CantSay
+	}
+	if ind.N == 0 {
+		return ind
+	}
+	ind.Valid = true
+	ind.Estimate = float64(ind.Positive) / float64(ind.N)
+	if o.ShareMethod == Bootstrap {
+		ind.Interval = bootstrap(o, ind.N, []int64{ind.Positive, ind.N - ind.Positive}, func(c []int64, n int64) float64 {
+			return float64(c[0]) / float64(n)
+		}, 0, 1)
+	} else {
+		ind.Interval = ShareInterval(ind.Positive, ind.N, o.level(), o.ShareMethod)
+	}
+	return ind
+}
+
+// MeanOf computes the mean of the substantive answers (can't-say
+// excluded) with a Student's t interval.
+func MeanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options) Indicator {
+	b := bandCounts(t, s)
+	ind := Indicator{Item: item, Kind: Mean, Positive: b["agree"], Neutral: b["neutral"], Negative: b["disagree"],
+		CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
+	lo, hi := s.Range()
+	var sum, sumSq float64
+	for v := max(lo, 0); v <= min(hi, MaxValue); v++ {
+		c := float64(t.Counts[v])
+		ind.N += t.Counts[v]
+		sum += c * float64(v)
+		sumSq += c * float64(v) * float64(v)
+	}
+	if ind.N == 0 {
+		return ind
+	}
+	n := float64(ind.N)
+	ind.Valid = true
+	ind.Estimate = sum / n
+	if ind.N > 1 {
+		variance := (sumSq - sum*sum/n) / (n - 1)
+		ind.Interval = MeanInterval(ind.Estimate, math.Sqrt(math.Max(variance, 0)), ind.N, o.level(), float64(lo), float64(hi))
+	}
+	return ind
+}
+
+// IndicatorsOf returns the indicators an item's scale calls for: the
+// index for a recommendation scale, the agreement share and the mean for
+// an agree scale, the yes share for a yes/no scale.
+func IndicatorsOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options) []Indicator {
+	switch s.Kind() {
+	case catalogue.KindRecommendation:
+		return []Indicator{IndexOf(item, t, notAnswered, s, o)}
+	case catalogue.KindAgree:
+		return []Indicator{ShareOf(item, t, notAnswered, s, o), MeanOf(item, t, notAnswered, s, o)}
+	case catalogue.KindYesNo:
+		return []Indicator{ShareOf(item, t, notAnswered, s, o)}
+	}
+	return nil
+}
+
+// bootstrap returns the percentile interval of stat over multinomial
+// resamples of counts, seeded by o.Seed.
+func bootstrap(o Options, n int64, counts []int64, stat func([]int64, int64) float64, lo, hi float64) Interval {
+	reps := o.Replicates
+	if reps <= 0 {
+		reps = 2000
+	}
+	src := rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15)
+	values := make([]float64, reps)
+	sample := make([]int64, len(counts))
+	for r := range values {
+		left, leftP := n, 1.0
+		for i, c := range counts {
+			p := float64(c) / float64(n)
+			switch {
+			case i == len(counts)-1 || left == 0:
+				sample[i] = left
+			case leftP <= 0:
+				sample[i] = 0
+			default:
+				q := math.Min(1, p/leftP)
+				sample[i] = int64(distuv.Binomial{N: float64(left), P: q, Src: src}.Rand())
+			}
+			left -= sample[i]
+			leftP -= p
+		}
+		values[r] = stat(sample, n)
+	}
+	slices.Sort(values)
+	alpha := 1 - o.level()
+	pick := func(q float64) float64 {
+		i := int(math.Round(q * float64(reps-1)))
+		return values[min(max(i, 0), reps-1)]
+	}
+	return Interval{Low: clip(pick(alpha/2), lo, hi), High: clip(pick(1-alpha/2), lo, hi), Method: Bootstrap, Level: o.level()}
+}

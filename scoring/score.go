@@ -1,0 +1,108 @@
+package scoring
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/palaute/palaute/catalogue"
+)
+
+// Scales finds the answer scale of an item of an instrument version.
+type Scales func(instrument catalogue.InstrumentRef, item string) (catalogue.Scale, bool)
+
+// CatalogueScales returns Scales that look an item up in its instrument
+// in the catalogue and then among the templates' own statements.
+func CatalogueScales(cat *catalogue.Catalogue, templates ...*catalogue.Template) Scales {
+	return func(ref catalogue.InstrumentRef, item string) (catalogue.Scale, bool) {
+		if in, err := cat.Instrument(ref); err == nil {
+			if it, ok := in.Item(item); ok {
+				return it.Scale(), true
+			}
+		}
+		for _, t := range templates {
+			if it, ok := t.Item(item); ok && t.Instrument().Ref() == ref {
+				return it.Scale(), true
+			}
+		}
+		return catalogue.Scale{}, false
+	}
+}
+
+// itemOrder returns the position of an item in its instrument's national
+// order, or a large number for own statements.
+func itemOrder(cat *catalogue.Catalogue, ref catalogue.InstrumentRef) func(string) int {
+	var ids []string
+	if in, err := cat.Instrument(ref); err == nil {
+		for _, it := range in.Items() {
+			ids = append(ids, it.ID())
+		}
+	}
+	return func(id string) int {
+		if i := slices.Index(ids, id); i >= 0 {
+			return i
+		}
+		return len(ids)
+	}
+}
+
+// Result holds the indicators of one group.
+type Result struct {
+	Key        Key         `json:"key"`
+	Responses  int64       `json:"responses"`
+	Indicators []Indicator `json:"indicators"`
+}
+
+// Indicator returns the group's indicator of kind k for item.
+func (r Result) Indicator(item string, k Kind) (Indicator, bool) {
+	for _, ind := range r.Indicators {
+		if ind.Item == item && ind.Kind == k {
+			return ind, true
+		}
+	}
+	return Indicator{}, false
+}
+
+// Score computes the indicators of every group of t, sorted by key, with
+// items in national order (own statements after, by ID). Items whose
+// scale is unknown are left out and reported in the error, wrapping
+// [ErrUnknownItem], alongside the results for the rest.
+func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Result, error) {
+	var out []Result
+	var errs []error
+	unknown := map[string]bool{}
+	for _, g := range t.Groups() {
+		order := itemOrder(cat, g.Key.Instrument)
+		items := t.Items()
+		slices.SortStableFunc(items, func(a, b string) int {
+			if oa, ob := order(a), order(b); oa != ob {
+				return oa - ob
+			}
+			return cmpStrings(a, b)
+		})
+		res := Result{Key: g.Key, Responses: g.Responses}
+		for _, item := range items {
+			tl, answered := g.Items[item]
+			s, ok := scales(g.Key.Instrument, item)
+			if !ok {
+				if answered && !unknown[item] {
+					unknown[item] = true
+					errs = append(errs, errorf("%w %q in %s", ErrUnknownItem, item, g.Key.Instrument))
+				}
+				continue
+			}
+			res.Indicators = append(res.Indicators, IndicatorsOf(item, tl, g.NotAnswered(item), s, o)...)
+		}
+		out = append(out, res)
+	}
+	return out, errors.Join(errs...)
+}
+
+func cmpStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

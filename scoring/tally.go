@@ -1,0 +1,374 @@
+package scoring
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Helsinki on machines without a zone database
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/enum"
+	"github.com/palaute/palaute/survey"
+)
+
+// MaxValue is the largest answer value a [Tally] holds; the national
+// scales use 0–10.
+const MaxValue = 15
+
+// Tally counts the answers to one item by value: Counts[v] answers had
+// value v. The zero value is an empty tally. Which values are can't-say
+// answers, promoters or agreeing is for the item's scale to say.
+type Tally struct {
+	Counts [MaxValue + 1]int64
+}
+
+// Answers returns the number of answers counted.
+func (t Tally) Answers() int64 {
+	var n int64
+	for _, c := range t.Counts {
+		n += c
+	}
+	return n
+}
+
+// add merges u into t.
+func (t *Tally) add(u Tally) {
+	for v, c := range u.Counts {
+		t.Counts[v] += c
+	}
+}
+
+// Dimension is a response attribute responses can be grouped by.
+type Dimension uint8
+
+// The grouping dimensions. Groups are always split by instrument version
+// as well, so that results (and time series) never mix versions.
+const (
+	ByRegion Dimension = iota + 1
+	ByProvider
+	ByUnit
+	ByService
+	ByChannel
+	ByRole
+	ByLang
+)
+
+var dimensionNames = []string{"", "region", "provider", "unit", "service", "channel", "role", "lang"}
+
+// String returns the dimension's name, such as "unit".
+func (d Dimension) String() string { return enum.String(dimensionNames, d, "Dimension") }
+
+// ParseDimension returns the dimension with the given name: region,
+// provider, unit, service, channel, role or lang.
+func ParseDimension(s string) (Dimension, error) {
+	if v, ok := enum.Parse[Dimension](dimensionNames, s); ok {
+		return v, nil
+	}
+	return 0, errorf("unknown dimension %q (want region, provider, unit, service, channel, role or lang)", s)
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (d Dimension) MarshalText() ([]byte, error) { return enum.Marshal(dimensionNames, d, "Dimension") }
+
+// UnmarshalText implements [encoding.TextUnmarshaler].
+func (d *Dimension) UnmarshalText(b []byte) error {
+	v, err := ParseDimension(string(b))
+	if err == nil {
+		*d = v
+	}
+	return err
+}
+
+// Grouping says how responses are grouped: by which dimensions and by
+// which periods. The zero value groups by instrument version only, over
+// all time.
+type Grouping struct {
+	By     []Dimension `json:"by,omitempty"`
+	Period PeriodKind  `json:"period,omitzero"`
+	// RollingDays and RollingEnd define the window of a Rolling period:
+	// the RollingDays days ending on RollingEnd (inclusive).
+	RollingDays int  `json:"rollingDays,omitzero"`
+	RollingEnd  Date `json:"rollingEnd,omitzero"`
+	// Location is the time zone whose calendar assigns responses to
+	// periods; nil means Europe/Helsinki, where the services are.
+	Location *time.Location `json:"-"`
+}
+
+func (g Grouping) location() *time.Location {
+	if g.Location != nil {
+		return g.Location
+	}
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil { // cannot happen: time/tzdata is embedded
+		return time.UTC
+	}
+	return loc
+}
+
+func (g Grouping) equal(h Grouping) bool {
+	return slices.Equal(g.By, h.By) && g.Period == h.Period && g.RollingDays == h.RollingDays &&
+		g.RollingEnd == h.RollingEnd && g.location().String() == h.location().String()
+}
+
+// Key identifies a group: the values of the grouping's dimensions (others
+// are zero), the instrument version and the period. Keys are comparable.
+type Key struct {
+	Region     string                  `json:"region,omitempty"`
+	Provider   string                  `json:"provider,omitempty"`
+	Unit       string                  `json:"unit,omitempty"`
+	Service    string                  `json:"service,omitempty"`
+	Channel    survey.Channel          `json:"channel,omitzero"`
+	Role       survey.Role             `json:"role,omitzero"`
+	Lang       i18n.Lang               `json:"lang,omitzero"`
+	Instrument catalogue.InstrumentRef `json:"instrument"`
+	Period     Period                  `json:"period,omitzero"`
+}
+
+// Get returns the key's value of a dimension as text.
+func (k Key) Get(d Dimension) string {
+	switch d {
+	case ByRegion:
+		return k.Region
+	case ByProvider:
+		return k.Provider
+	case ByUnit:
+		return k.Unit
+	case ByService:
+		return k.Service
+	case ByChannel:
+		return k.Channel.String()
+	case ByRole:
+		return k.Role.String()
+	case ByLang:
+		return k.Lang.String()
+	}
+	return ""
+}
+
+func compareKeys(a, b Key) int {
+	return cmp.Or(
+		strings.Compare(a.Region, b.Region), strings.Compare(a.Provider, b.Provider),
+		strings.Compare(a.Unit, b.Unit), strings.Compare(a.Service, b.Service),
+		cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Role, b.Role), cmp.Compare(a.Lang, b.Lang),
+		strings.Compare(a.Instrument.ID, b.Instrument.ID), strings.Compare(a.Instrument.Version, b.Instrument.Version),
+		a.Period.Start.Compare(b.Period.Start), cmp.Compare(a.Period.Kind, b.Period.Kind))
+}
+
+// Group is the tally of one group: how many responses it has and the
+// tally of each item answered in it.
+type Group struct {
+	Key       Key
+	Responses int64
+	Items     map[string]Tally
+}
+
+// NotAnswered returns how many of the group's responses did not answer
+// item.
+func (g Group) NotAnswered(item string) int64 {
+	t := g.Items[item]
+	return g.Responses - t.Answers()
+}
+
+// group is the internal, slice-indexed form of a Group.
+type group struct {
+	responses int64
+	tallies   []Tally // indexed like Tallies.items
+}
+
+// Tallies accumulates responses into per-group, per-item counts. Tallies
+// are exact and mergeable: tallies of any split of a data set, merged in
+// any order, equal the tallies of the whole. They serialize to JSON and
+// to a compact binary form, so partial results from separate processes or
+// counties can be combined. A Tallies is not safe for concurrent use;
+// give each goroutine its own and merge them.
+type Tallies struct {
+	grouping Grouping
+	loc      *time.Location
+	items    []string
+	index    map[string]int
+	groups   map[Key]*group
+}
+
+// NewTallies returns empty tallies with the given grouping.
+func NewTallies(g Grouping) *Tallies {
+	g.By = slices.Clone(g.By)
+	return &Tallies{grouping: g, loc: g.location(), index: map[string]int{}, groups: map[Key]*group{}}
+}
+
+// Grouping returns the grouping of the tallies.
+func (t *Tallies) Grouping() Grouping {
+	g := t.grouping
+	g.By = slices.Clone(g.By)
+	return g
+}
+
+// project returns k with only the dimensions in by (and the instrument
+// and period) kept.
+func project(k Key, by []Dimension) Key {
+	out := Key{Instrument: k.Instrument, Period: k.Period}
+	for _, d := range by {
+		switch d {
+		case ByRegion:
+			out.Region = k.Region
+		case ByProvider:
+			out.Provider = k.Provider
+		case ByUnit:
+			out.Unit = k.Unit
+		case ByService:
+			out.Service = k.Service
+		case ByChannel:
+			out.Channel = k.Channel
+		case ByRole:
+			out.Role = k.Role
+		case ByLang:
+			out.Lang = k.Lang
+		}
+	}
+	return out
+}
+
+// key returns the group key of r, and false if r falls outside a rolling
+// window.
+func (t *Tallies) key(r *survey.Response) (Key, bool) {
+	k := project(Key{Region: r.Region, Provider: r.Provider, Unit: r.Unit, Service: r.Service,
+		Channel: r.Channel, Role: r.Role, Lang: r.Lang, Instrument: r.Instrument}, t.grouping.By)
+	switch p := t.grouping.Period; p {
+	case AllTime:
+	case Rolling:
+		d := DateOf(r.Submitted.In(t.loc))
+		end := t.grouping.RollingEnd
+		start := end.AddDays(1 - t.grouping.RollingDays)
+		if d.Compare(start) < 0 || d.Compare(end) > 0 {
+			return k, false
+		}
+		k.Period = Period{Rolling, start, end}
+	default:
+		k.Period = periodOf(p, DateOf(r.Submitted.In(t.loc)))
+	}
+	return k, true
+}
+
+func (t *Tallies) itemIndex(item string) int {
+	if i, ok := t.index[item]; ok {
+		return i
+	}
+	t.index[item] = len(t.items)
+	t.items = append(t.items, item)
+	return len(t.items) - 1
+}
+
+// Add counts one response. It reports whether the response was counted:
+// with a rolling window, responses outside the window are not. An answer
+// value outside 0–15 is an error (wrapping [ErrValue]) and the response is
+// not counted. Add does not validate responses; pass it validated ones.
+func (t *Tallies) Add(r survey.Response) (bool, error) {
+	for _, a := range r.Answers {
+		if a.Value < 0 || a.Value > MaxValue {
+			return false, errorf("response %q, item %q: %w: %d", r.ID, a.Item, ErrValue, a.Value)
+		}
+	}
+	k, ok := t.key(&r)
+	if !ok {
+		return false, nil
+	}
+	g := t.groups[k]
+	if g == nil {
+		g = &group{}
+		t.groups[k] = g
+	}
+	g.responses++
+	for _, a := range r.Answers {
+		i := t.itemIndex(a.Item)
+		if i >= len(g.tallies) {
+			g.tallies = slices.Grow(g.tallies, len(t.items)-len(g.tallies))[:len(t.items)]
+		}
+		g.tallies[i].Counts[a.Value]++
+	}
+	return true, nil
+}
+
+// Merge adds the counts of o to t. Both must have the same grouping
+// (else the error wraps [ErrGrouping]). o is not changed.
+func (t *Tallies) Merge(o *Tallies) error {
+	if !t.grouping.equal(o.grouping) {
+		return errorf("merging tallies: %w", ErrGrouping)
+	}
+	for k, og := range o.groups {
+		t.addGroup(k, og.responses, func(yield func(string, Tally)) {
+			for i, tl := range og.tallies {
+				yield(o.items[i], tl)
+			}
+		})
+	}
+	return nil
+}
+
+// addGroup adds a group's counts under key k.
+func (t *Tallies) addGroup(k Key, responses int64, items func(yield func(string, Tally))) {
+	g := t.groups[k]
+	if g == nil {
+		g = &group{}
+		t.groups[k] = g
+	}
+	g.responses += responses
+	items(func(item string, tl Tally) {
+		i := t.itemIndex(item)
+		if i >= len(g.tallies) {
+			g.tallies = slices.Grow(g.tallies, len(t.items)-len(g.tallies))[:len(t.items)]
+		}
+		g.tallies[i].add(tl)
+	})
+}
+
+// Len returns the number of groups.
+func (t *Tallies) Len() int { return len(t.groups) }
+
+// Items returns the IDs of the items answered, in the order first seen.
+func (t *Tallies) Items() []string { return slices.Clone(t.items) }
+
+// Groups returns every group, sorted by key.
+func (t *Tallies) Groups() []Group {
+	keys := slices.SortedFunc(maps.Keys(t.groups), compareKeys)
+	out := make([]Group, len(keys))
+	for i, k := range keys {
+		out[i], _ = t.Group(k)
+	}
+	return out
+}
+
+// Group returns the group with key k.
+func (t *Tallies) Group(k Key) (Group, bool) {
+	g, ok := t.groups[k]
+	if !ok {
+		return Group{}, false
+	}
+	out := Group{Key: k, Responses: g.responses, Items: make(map[string]Tally, len(g.tallies))}
+	for i, tl := range g.tallies {
+		if tl.Answers() > 0 {
+			out.Items[t.items[i]] = tl
+		}
+	}
+	return out, true
+}
+
+// Regroup returns new tallies with a coarser grouping: every group's
+// counts are added under its key with only the dimensions of by kept (and
+// the same periods). Use it to get unit totals from unit × channel
+// tallies, say, without reading the responses again.
+func (t *Tallies) Regroup(by ...Dimension) *Tallies {
+	g := t.grouping
+	g.By = by
+	out := NewTallies(g)
+	for k, og := range t.groups {
+		nk := project(k, by)
+		out.addGroup(nk, og.responses, func(yield func(string, Tally)) {
+			for i, tl := range og.tallies {
+				yield(t.items[i], tl)
+			}
+		})
+	}
+	return out
+}
