@@ -1,0 +1,209 @@
+package scoring
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/survey"
+)
+
+var adult = catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
+
+// synthetic returns n deterministic responses over a few units, channels
+// and months.
+func synthetic(n int, seed uint64) []survey.Response {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	items := []string{"recommend", "access", "encounter", "safety", "usefulness"}
+	out := make([]survey.Response, n)
+	for i := range out {
+		r := survey.Response{
+			ID:         "r" + string(rune('a'+i%26)),
+			Submitted:  time.Date(2025, time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), 0, 0, 0, time.UTC),
+			Instrument: adult,
+			Region:     "pohjanmaa", Provider: []string{"p1", "p2"}[rng.IntN(2)], Unit: []string{"u1", "u2", "u3", "u4"}[rng.IntN(4)],
+			Channel: survey.Channels()[rng.IntN(3)], Role: survey.Role(1 + rng.IntN(2)), Lang: i18n.Lang(1 + rng.IntN(3)),
+		}
+		for _, it := range items {
+			if rng.IntN(10) == 0 {
+				continue // not answered
+			}
+			v := 1 + rng.IntN(5)
+			if it == "recommend" {
+				v = rng.IntN(11)
+			} else if rng.IntN(20) == 0 {
+				v = 0
+			}
+			r.Answers = append(r.Answers, survey.Answer{Item: it, Value: v})
+		}
+		out[i] = r
+	}
+	return out
+}
+
+func tally(t testing.TB, g Grouping, rs []survey.Response) *Tallies {
+	tl := NewTallies(g)
+	for _, r := range rs {
+		if _, err := tl.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tl
+}
+
+func scored(t testing.TB, tl *Tallies) []Result {
+	res, err := Score(tl, catalogue.Default(), CatalogueScales(catalogue.Default()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestMergeProperty: any split of a response set into tallies, merged in
+// any order, gives the same groups and indicators as one pass.
+func TestMergeProperty(t *testing.T) {
+	rs := synthetic(3000, 7)
+	g := Grouping{By: []Dimension{ByUnit, ByChannel}, Period: Month}
+	whole := tally(t, g, rs)
+	want := scored(t, whole)
+	rng := rand.New(rand.NewPCG(99, 2))
+	for trial := 0; trial < 20; trial++ {
+		parts := make([]*Tallies, 1+rng.IntN(7))
+		for i := range parts {
+			parts[i] = NewTallies(g)
+		}
+		for _, r := range rs {
+			parts[rng.IntN(len(parts))].Add(r)
+		}
+		rng.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
+		// Some parts travel through JSON or binary, as from other processes.
+		merged := NewTallies(g)
+		for i, p := range parts {
+			switch i % 3 {
+			case 1:
+				b, _ := json.Marshal(p)
+				p = &Tallies{}
+				if err := json.Unmarshal(b, p); err != nil {
+					t.Fatal(err)
+				}
+			case 2:
+				b, _ := p.MarshalBinary()
+				p = &Tallies{}
+				if err := p.UnmarshalBinary(b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := merged.Merge(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !reflect.DeepEqual(merged.Groups(), whole.Groups()) {
+			t.Fatalf("trial %d: merged groups differ from one pass", trial)
+		}
+		got, _ := json.Marshal(scored(t, merged))
+		w, _ := json.Marshal(want)
+		if !bytes.Equal(got, w) {
+			t.Fatalf("trial %d: merged indicators differ", trial)
+		}
+	}
+	if err := NewTallies(Grouping{By: []Dimension{ByUnit}}).Merge(whole); !errors.Is(err, ErrGrouping) {
+		t.Errorf("merging different groupings: %v", err)
+	}
+}
+
+func TestPeriods(t *testing.T) {
+	helsinki, _ := time.LoadLocation("Europe/Helsinki")
+	// 2025-12-31 22:30 UTC is 2026-01-01 00:30 in Helsinki.
+	at := time.Date(2025, 12, 31, 22, 30, 0, 0, time.UTC)
+	tests := []struct {
+		kind PeriodKind
+		want string
+	}{
+		{Day, "2026-01-01"}, {ISOWeek, "2026-W01"}, {Month, "2026-01"}, {Quarter, "2026-Q1"}, {Year, "2026"},
+	}
+	for _, tt := range tests {
+		p := periodOf(tt.kind, DateOf(at.In(helsinki)))
+		if p.String() != tt.want {
+			t.Errorf("%v: %s, want %s", tt.kind, p, tt.want)
+		}
+	}
+	// ISO week 1 of 2026 starts on Monday 2025-12-29.
+	if p := periodOf(ISOWeek, Date{2025, 12, 29}); p.Start != (Date{2025, 12, 29}) || p.End != (Date{2026, 1, 4}) || p.String() != "2026-W01" {
+		t.Errorf("ISO week %+v %s", p, p)
+	}
+	if p := periodOf(Quarter, Date{2024, 2, 29}); p.End != (Date{2024, 3, 31}) {
+		t.Errorf("quarter end %v", p.End)
+	}
+	// Rolling window: the last 30 days ending 2025-03-14.
+	tl := NewTallies(Grouping{Period: Rolling, RollingDays: 30, RollingEnd: Date{2025, 3, 14}})
+	for _, d := range []time.Time{
+		time.Date(2025, 2, 13, 0, 30, 0, 0, helsinki), // first day: in
+		time.Date(2025, 2, 12, 23, 30, 0, 0, helsinki), // day before: out
+		time.Date(2025, 3, 14, 23, 59, 0, 0, helsinki), // last day: in
+		time.Date(2025, 3, 14, 22, 30, 0, 0, time.UTC), // 00:30 on 15 March in Helsinki: out
+	} {
+		tl.Add(survey.Response{Instrument: adult, Submitted: d, Answers: survey.Answers{{Item: "recommend", Value: 9}}})
+	}
+	gs := tl.Groups()
+	if len(gs) != 1 || gs[0].Responses != 2 || gs[0].Key.Period.String() != "2025-02-13/2025-03-14" {
+		t.Errorf("rolling window: %+v", gs)
+	}
+}
+
+// TestVersionBreak: groups never mix instrument versions, so a time series
+// breaks where the version changes.
+func TestVersionBreak(t *testing.T) {
+	tl := NewTallies(Grouping{Period: Year})
+	for _, v := range []string{"2022", "2026"} {
+		tl.Add(survey.Response{Instrument: catalogue.InstrumentRef{ID: "thl-adult", Version: v}, Submitted: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), Answers: survey.Answers{{Item: "recommend", Value: 9}}})
+	}
+	if tl.Len() != 2 {
+		t.Errorf("versions mixed in one group: %d groups", tl.Len())
+	}
+}
+
+func TestAddErrorsAndRegroup(t *testing.T) {
+	tl := NewTallies(Grouping{By: []Dimension{ByUnit, ByChannel}})
+	if ok, err := tl.Add(survey.Response{Instrument: adult, Answers: survey.Answers{{Item: "x", Value: 16}}}); ok || !errors.Is(err, ErrValue) || tl.Len() != 0 {
+		t.Errorf("value 16: %v %v", ok, err)
+	}
+	rs := synthetic(500, 3)
+	fine := tally(t, Grouping{By: []Dimension{ByUnit, ByChannel}}, rs)
+	coarse := tally(t, Grouping{By: []Dimension{ByUnit}}, rs)
+	if !reflect.DeepEqual(fine.Regroup(ByUnit).Groups(), coarse.Groups()) {
+		t.Error("Regroup differs from tallying at the coarser grouping")
+	}
+	g := coarse.Groups()[0]
+	if g.NotAnswered("recommend") != g.Responses-g.Items["recommend"].Answers() || g.NotAnswered("recommend") <= 0 {
+		t.Errorf("not answered %d", g.NotAnswered("recommend"))
+	}
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	tl := tally(f, Grouping{By: []Dimension{ByUnit}, Period: Month}, synthetic(50, 1))
+	b, _ := tl.MarshalBinary()
+	j, _ := json.Marshal(tl)
+	f.Add(b)
+	f.Add(j)
+	f.Add([]byte("PLT\x01\x02{}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var a, c Tallies
+		if a.UnmarshalBinary(data) == nil {
+			again, err := a.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.UnmarshalBinary(again); err != nil || !reflect.DeepEqual(a.Groups(), c.Groups()) {
+				t.Fatalf("binary round trip: %v", err)
+			}
+		}
+		var d Tallies
+		_ = json.Unmarshal(data, &d)
+	})
+}
