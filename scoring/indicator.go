@@ -197,6 +197,10 @@ func ShareOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Optio
 // MeanOf computes the mean of the substantive answers (can't-say
 // excluded) with a Student's t interval.
 func MeanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options) Indicator {
+	return meanOf(item, t, notAnswered, s, o, nil)
+}
+
+func meanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options, q *quantiles) Indicator {
 	b := bandCounts(t, s)
 	ind := Indicator{Item: item, Kind: Mean, Positive: b["agree"], Neutral: b["neutral"], Negative: b["disagree"],
 		CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
@@ -216,7 +220,7 @@ func MeanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Option
 	ind.Estimate = sum / n
 	if ind.N > 1 {
 		variance := (sumSq - sum*sum/n) / (n - 1)
-		ind.Interval = MeanInterval(ind.Estimate, math.Sqrt(math.Max(variance, 0)), ind.N, o.level(), float64(lo), float64(hi))
+		ind.Interval = meanInterval(ind.Estimate, math.Sqrt(math.Max(variance, 0)), ind.N, o.level(), float64(lo), float64(hi), q)
 	}
 	return ind
 }
@@ -225,11 +229,15 @@ func MeanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Option
 // index for a recommendation scale, the agreement share and the mean for
 // an agree scale, the yes share for a yes/no scale.
 func IndicatorsOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options) []Indicator {
+	return indicatorsOf(item, t, notAnswered, s, o, nil)
+}
+
+func indicatorsOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options, q *quantiles) []Indicator {
 	switch s.Kind() {
 	case catalogue.KindRecommendation:
 		return []Indicator{IndexOf(item, t, notAnswered, s, o)}
 	case catalogue.KindAgree:
-		return []Indicator{ShareOf(item, t, notAnswered, s, o), MeanOf(item, t, notAnswered, s, o)}
+		return []Indicator{ShareOf(item, t, notAnswered, s, o), meanOf(item, t, notAnswered, s, o, q)}
 	case catalogue.KindYesNo:
 		return []Indicator{ShareOf(item, t, notAnswered, s, o)}
 	}

@@ -163,10 +163,34 @@ func IndexInterval(promoters, detractors, n int64, level float64, m Method) Inte
 // with sample standard deviation sd, clipped to [lo, hi] (the scale's
 // range). Fewer than two answers give the zero Interval.
 func MeanInterval(mean, sd float64, n int64, level float64, lo, hi float64) Interval {
+	return meanInterval(mean, sd, n, level, lo, hi, nil)
+}
+
+// quantiles caches Student's t quantiles by degrees of freedom for one
+// level: inverting the incomplete beta function is by far the costliest
+// step of scoring many groups, and group sizes repeat.
+type quantiles struct {
+	level float64
+	t     map[int64]float64
+}
+
+func (q *quantiles) student(df int64, level float64) float64 {
+	if q != nil && q.level == level {
+		if v, ok := q.t[df]; ok {
+			return v
+		}
+	}
+	v := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(1 - (1-level)/2)
+	if q != nil && q.level == level {
+		q.t[df] = v
+	}
+	return v
+}
+
+func meanInterval(mean, sd float64, n int64, level float64, lo, hi float64, q *quantiles) Interval {
 	if n < 2 || math.IsNaN(mean) {
 		return Interval{}
 	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1 - (1-level)/2)
-	half := t * sd / math.Sqrt(float64(n))
+	half := q.student(n-1, level) * sd / math.Sqrt(float64(n))
 	return Interval{Low: clip(mean-half, lo, hi), High: clip(mean+half, lo, hi), Method: StudentT, Level: level}
 }

@@ -70,15 +70,21 @@ func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Re
 	var out []Result
 	var errs []error
 	unknown := map[string]bool{}
+	q := &quantiles{level: o.level(), t: map[int64]float64{}}
+	sorted := map[catalogue.InstrumentRef][]string{} // items in national order, per instrument
 	for _, g := range t.Groups() {
-		order := itemOrder(cat, g.Key.Instrument)
-		items := t.Items()
-		slices.SortStableFunc(items, func(a, b string) int {
-			if oa, ob := order(a), order(b); oa != ob {
-				return oa - ob
-			}
-			return cmpStrings(a, b)
-		})
+		items, ok := sorted[g.Key.Instrument]
+		if !ok {
+			order := itemOrder(cat, g.Key.Instrument)
+			items = t.Items()
+			slices.SortStableFunc(items, func(a, b string) int {
+				if oa, ob := order(a), order(b); oa != ob {
+					return oa - ob
+				}
+				return cmpStrings(a, b)
+			})
+			sorted[g.Key.Instrument] = items
+		}
 		res := Result{Key: g.Key, Responses: g.Responses}
 		for _, item := range items {
 			tl, answered := g.Items[item]
@@ -90,7 +96,7 @@ func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Re
 				}
 				continue
 			}
-			res.Indicators = append(res.Indicators, IndicatorsOf(item, tl, g.NotAnswered(item), s, o)...)
+			res.Indicators = append(res.Indicators, indicatorsOf(item, tl, g.NotAnswered(item), s, o, q)...)
 		}
 		out = append(out, res)
 	}

@@ -1,0 +1,95 @@
+package scoring_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/survey"
+)
+
+// The recommendation index of a unit with its 95 % interval.
+func ExampleIndexOf() {
+	scale, _ := catalogue.Default().Scale("recommend-0-10")
+	var t scoring.Tally
+	t.Counts[10], t.Counts[9] = 40, 28 // promoters
+	t.Counts[8], t.Counts[7] = 12, 6   // passives
+	t.Counts[5], t.Counts[2] = 9, 5    // detractors
+	ind := scoring.IndexOf("recommend", t, 0, scale, scoring.Options{})
+	fmt.Printf("n %d: %d promoters, %d passives, %d detractors\n", ind.N, ind.Positive, ind.Neutral, ind.Negative)
+	fmt.Printf("index %s (95 %% %s: %s … %s)\n",
+		i18n.FormatDecimal(i18n.Finnish, ind.Estimate, 0), ind.Interval.Method,
+		i18n.FormatDecimal(i18n.Finnish, ind.Interval.Low, 1), i18n.FormatDecimal(i18n.Finnish, ind.Interval.High, 1))
+	// Output:
+	// n 100: 68 promoters, 18 passives, 14 detractors
+	// index 54 (95 % adjusted-wald: 38,3 … 66,6)
+}
+
+// Comparing each unit with the rest of its peer group, with Holm's
+// correction across units. (The figures were checked with statsmodels.)
+func ExampleComparePeers() {
+	at := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	adult := catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
+	tallies := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}})
+	add := func(unit string, value, n int) {
+		for i := 0; i < n; i++ {
+			tallies.Add(survey.Response{Instrument: adult, Unit: unit, Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: value}}})
+		}
+	}
+	add("health-station-a", 10, 160)
+	add("health-station-a", 3, 40)
+	add("health-station-b", 10, 70)
+	add("health-station-b", 8, 10)
+	add("health-station-b", 3, 20)
+	add("health-station-c", 10, 20)
+	add("health-station-c", 3, 30)
+	cmp := scoring.ComparePeers(tallies.Groups(), scoring.ByUnit, scoring.CatalogueScales(catalogue.Default()),
+		scoring.CompareOptions{Adjust: scoring.Holm})
+	for _, c := range cmp {
+		fmt.Printf("%s: %.0f vs %.0f, diff %+.1f (%.1f … %.1f), p %.3f: %s\n",
+			c.Key.Unit, c.Estimate, c.Reference, c.Diff, c.Interval.Low, c.Interval.High, c.P, c.Label)
+	}
+	// Output:
+	// health-station-a: 60 vs 27, diff +33.3 (14.8 … 51.9), p 0.001: better
+	// health-station-b: 50 vs 44, diff +6.0 (-13.3 … 25.3), p 0.543: no-difference
+	// health-station-c: -20 vs 57, diff -76.7 (-105.3 … -48.0), p 0.000: worse
+}
+
+// Suppression on a small tree: unit u2 has 3 responses, so it is hidden,
+// and so is its smallest sibling u3, lest u2 be recovered as p1 − u1 − u3.
+func ExampleSuppression_Apply() {
+	at := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	adult := catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
+	orgs, _ := survey.NewOrgs([]survey.OrgUnit{
+		{Region: "pohjanmaa", Provider: "p1", Unit: "u1"},
+		{Region: "pohjanmaa", Provider: "p1", Unit: "u2"},
+		{Region: "pohjanmaa", Provider: "p1", Unit: "u3"},
+		{Region: "pohjanmaa", Provider: "p2", Unit: "u4"},
+	})
+	tallies := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}})
+	for unit, n := range map[string]int{"u1": 40, "u2": 3, "u3": 12, "u4": 30} {
+		for i := 0; i < n; i++ {
+			tallies.Add(survey.Response{Instrument: adult, Unit: unit, Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 9}}})
+		}
+	}
+	root, _ := scoring.Rollup(tallies.Groups(), orgs)
+	scoring.Suppression{}.Apply(root)
+	root.Walk(func(n *scoring.Node) {
+		status := "published"
+		if n.Suppressed != scoring.Published {
+			status = "hidden (" + n.Suppressed.String() + ")"
+		}
+		fmt.Printf("%-8s %-9s n=%-3d %s\n", n.Level, n.Code, n.Group.Responses, status)
+	})
+	// Output:
+	// total              n=85  published
+	// region   pohjanmaa n=85  published
+	// provider p1        n=55  published
+	// unit     u1        n=40  published
+	// unit     u2        n=3   hidden (primary)
+	// unit     u3        n=12  hidden (complementary)
+	// provider p2        n=30  published
+	// unit     u4        n=30  published
+}

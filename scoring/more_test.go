@@ -1,0 +1,130 @@
+package scoring
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/survey"
+)
+
+// respond adds n responses of unit u on channel ch answering item with v.
+func respond(rs []survey.Response, u string, ch survey.Channel, item string, v, n int, at time.Time) []survey.Response {
+	for i := 0; i < n; i++ {
+		rs = append(rs, survey.Response{Instrument: adult, Unit: u, Channel: ch, Submitted: at, Answers: survey.Answers{{Item: item, Value: v}}})
+	}
+	return rs
+}
+
+func TestStandardize(t *testing.T) {
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	var rs []survey.Response
+	// Both units: 90 % agree by SMS, 60 % by kiosk. Unit a answers mostly
+	// by SMS, unit b mostly by kiosk, so their raw shares differ.
+	rs = respond(rs, "a", survey.ChannelSMS, "access", 5, 90, at)
+	rs = respond(rs, "a", survey.ChannelSMS, "access", 2, 10, at)
+	rs = respond(rs, "a", survey.ChannelKiosk, "access", 5, 6, at)
+	rs = respond(rs, "a", survey.ChannelKiosk, "access", 1, 4, at)
+	rs = respond(rs, "b", survey.ChannelSMS, "access", 5, 9, at)
+	rs = respond(rs, "b", survey.ChannelSMS, "access", 1, 1, at)
+	rs = respond(rs, "b", survey.ChannelKiosk, "access", 5, 60, at)
+	rs = respond(rs, "b", survey.ChannelKiosk, "access", 2, 40, at)
+	rs = respond(rs, "c", survey.ChannelSMS, "access", 5, 10, at) // no kiosk answers
+	groups := tally(t, Grouping{By: []Dimension{ByUnit, ByChannel}}, rs).Groups()
+	mix := Mix{{Channel: survey.ChannelSMS}: 0.8, {Channel: survey.ChannelKiosk}: 0.2}
+	out := Standardize(groups, []Dimension{ByChannel}, "access", scale(t, "agree-5"), mix, Options{})
+	if len(out) != 3 {
+		t.Fatalf("%d results", len(out))
+	}
+	a, b, c := out[0], out[1], out[2]
+	if !near(a.Raw.Estimate, 96.0/110) || !near(b.Raw.Estimate, 69.0/110) {
+		t.Errorf("raw %v %v", a.Raw.Estimate, b.Raw.Estimate)
+	}
+	// 0.8·0.9 + 0.2·0.6 = 0.84 for both.
+	if !a.Valid || !b.Valid || !near(a.Estimate, 0.84) || !near(b.Estimate, 0.84) {
+		t.Errorf("standardized %v %v", a.Estimate, b.Estimate)
+	}
+	// Variance Σ w²·p(1−p)/n for unit a: 0.64·0.09/100 + 0.04·0.24/10.
+	se := math.Sqrt(0.64*0.09/100 + 0.04*0.24/10)
+	if !near(a.Interval.High, 0.84+1.959963984540054*se) {
+		t.Errorf("interval %+v, se %v", a.Interval, se)
+	}
+	if c.Valid || len(c.Missing) != 1 || c.Missing[0].Channel != survey.ChannelKiosk || c.Key.Unit != "c" {
+		t.Errorf("unit without kiosk answers: %+v", c)
+	}
+	ref := ReferenceMix(groups, []Dimension{ByChannel}, "access")
+	if !near(ref[Key{Channel: survey.ChannelSMS}], 120.0/230) {
+		t.Errorf("reference mix %v", ref)
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	var rs []survey.Response
+	month := func(m time.Month) time.Time { return time.Date(2025, m, 10, 12, 0, 0, 0, time.UTC) }
+	for _, m := range []time.Month{1, 2, 3} {
+		rs = respond(rs, "steady", survey.ChannelSMS, "recommend", 9, 5, month(m))
+	}
+	rs = respond(rs, "gap", survey.ChannelSMS, "recommend", 9, 5, month(1))
+	rs = respond(rs, "gap", survey.ChannelSMS, "recommend", 9, 5, month(3))
+	rs = respond(rs, "thin", survey.ChannelSMS, "recommend", 9, 1, month(1))
+	rs = respond(rs, "thin", survey.ChannelSMS, "recommend", 9, 5, month(2))
+	rs = respond(rs, "thin", survey.ChannelSMS, "recommend", 9, 5, month(3))
+	tl := tally(t, Grouping{By: []Dimension{ByUnit}, Period: Month}, rs)
+	units := []string{"steady", "gap", "thin", "silent"}
+	end, err := MeasureCoverage(tl, units, Date{2025, 4, 2}, CoverageRule{MinResponses: 2, Months: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(end.Continuous, ",") != "steady" || !near(end.Share, 0.25) || end.Months[0].String() != "2025-01" || end.Months[2].String() != "2025-03" {
+		t.Errorf("coverage %+v", end)
+	}
+	loose, _ := MeasureCoverage(tl, units, Date{2025, 4, 2}, CoverageRule{})
+	if strings.Join(loose.Continuous, ",") != "steady,thin" {
+		t.Errorf("default rule: %v", loose.Continuous)
+	}
+	start, _ := MeasureCoverage(tl, units, Date{2025, 3, 1}, CoverageRule{MinResponses: 2, Months: 2})
+	n, pct, pts := CoverageChange(start, end)
+	if len(start.Continuous) != 1 || n != 0 || pct != 0 || pts != 0 {
+		t.Errorf("change %d %v %v from %v", n, pct, pts, start.Continuous)
+	}
+	n, pct, pts = CoverageChange(end, loose)
+	if n != 1 || pct != 100 || !near(pts, 25) {
+		t.Errorf("change %d %v %v", n, pct, pts)
+	}
+	if _, err := MeasureCoverage(NewTallies(Grouping{By: []Dimension{ByUnit}}), units, Date{2025, 4, 2}, CoverageRule{}); !errors.Is(err, ErrGrouping) {
+		t.Errorf("wrong grouping: %v", err)
+	}
+}
+
+func TestTriage(t *testing.T) {
+	tr := DefaultTriage()
+	s := survey.Submission{
+		Response: survey.Response{ID: "r9", Answers: survey.Answers{{Item: "recommend", Value: 1}, {Item: "safety", Value: 1}, {Item: "access", Value: 1}}},
+		Contact:  &survey.Contact{Phone: "040 123 4567"},
+	}
+	flags := tr.Check(s, i18n.Swedish)
+	if len(flags) != 3 || flags[0].Rule != "low-recommendation" || flags[1].Rule != "felt-unsafe" || flags[2].Rule != "contact-request" {
+		t.Fatalf("flags %+v", flags)
+	}
+	if !strings.HasPrefix(flags[2].Reason, "Respondenten bad") || strings.Contains(flags[2].Reason, "040") {
+		t.Errorf("reason %q", flags[2].Reason)
+	}
+	if got := tr.Check(survey.Submission{Response: survey.Response{Answers: survey.Answers{{Item: "recommend", Value: 3}}}}, i18n.Finnish); len(got) != 0 {
+		t.Errorf("no flags expected: %v", got)
+	}
+	_, err := ParseTriage(strings.NewReader(`{"rules":[
+		{"id":"a","item":"recommend","values":[16],"reason":{"fi":"x","sv":"x","en":"x"}},
+		{"id":"a","contact":true,"item":"x","values":[1],"reason":{"fi":"x"}},
+		{"id":"Bad id","item":"safety","reason":{"fi":"x","sv":"x","en":"x"}}]}`))
+	for _, want := range []string{"value 16 outside", "ID used twice", "either an item", "no reason in sv", "invalid ID", `item "safety" has no values`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseTriage error %v\n does not say %q", err, want)
+		}
+	}
+	if !errors.Is(err, ErrRule) {
+		t.Error("not ErrRule")
+	}
+}
