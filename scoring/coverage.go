@@ -90,4 +90,3 @@ func CoverageChange(before, after Coverage) (units int, percent, points float64)
 	}
 	return b - a, percent, 100 * (after.Share - before.Share)
 }
-

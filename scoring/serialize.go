@@ -295,4 +295,3 @@ func (t *Tallies) UnmarshalBinary(data []byte) error {
 	*t = *nt
 	return nil
 }
-

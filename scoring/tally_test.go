@@ -143,7 +143,7 @@ func TestPeriods(t *testing.T) {
 	// Rolling window: the last 30 days ending 2025-03-14.
 	tl := NewTallies(Grouping{Period: Rolling, RollingDays: 30, RollingEnd: Date{2025, 3, 14}})
 	for _, d := range []time.Time{
-		time.Date(2025, 2, 13, 0, 30, 0, 0, helsinki), // first day: in
+		time.Date(2025, 2, 13, 0, 30, 0, 0, helsinki),  // first day: in
 		time.Date(2025, 2, 12, 23, 30, 0, 0, helsinki), // day before: out
 		time.Date(2025, 3, 14, 23, 59, 0, 0, helsinki), // last day: in
 		time.Date(2025, 3, 14, 22, 30, 0, 0, time.UTC), // 00:30 on 15 March in Helsinki: out
