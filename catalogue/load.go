@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/palaute/palaute/i18n"
@@ -287,7 +288,7 @@ func build(raw *rawCatalogue) (*Catalogue, error) {
 	}
 	slices.SortFunc(c.instruments, func(x, y *Instrument) int {
 		if x.ref.ID != y.ref.ID {
-			return cmpString(x.ref.ID, y.ref.ID)
+			return strings.Compare(x.ref.ID, y.ref.ID)
 		}
 		return x.validFrom.Compare(y.validFrom)
 	})
@@ -295,16 +296,6 @@ func build(raw *rawCatalogue) (*Catalogue, error) {
 		return nil, errors.Join(b.errs...)
 	}
 	return c, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (b *builder) scales(raws []rawScale) []Scale {

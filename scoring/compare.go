@@ -45,7 +45,17 @@ type Comparison struct {
 	Label     Label    `json:"label"`
 }
 
-func twoSided(z float64) float64 { return 2 * distuv.UnitNormal.Survival(math.Abs(z)) }
+// pValue returns the two-sided normal p-value of a difference with a
+// standard error; with no sampling variance a difference is certain.
+func pValue(diff, se float64) float64 {
+	switch {
+	case se > 0:
+		return 2 * distuv.UnitNormal.Survival(math.Abs(diff/se))
+	case diff == 0:
+		return 1
+	}
+	return 0
+}
 
 func label(diff, p, level float64) Label {
 	switch {
@@ -78,12 +88,7 @@ func CompareShares(x1, n1, x2, n2 int64, level float64) Comparison {
 		Method: Wilson, Level: level,
 	}
 	pool := float64(x1+x2) / float64(n1+n2)
-	se := math.Sqrt(pool * (1 - pool) * (1/float64(n1) + 1/float64(n2)))
-	if se == 0 {
-		c.P = 1
-	} else {
-		c.P = twoSided(c.Diff / se)
-	}
+	c.P = pValue(c.Diff, math.Sqrt(pool*(1-pool)*(1/float64(n1)+1/float64(n2))))
 	c.Label = label(c.Diff, c.P, level)
 	return c
 }
@@ -110,14 +115,7 @@ func CompareIndex(p1, d1, n1, p2, d2, n2 int64, level float64) Comparison {
 	se := math.Sqrt(indexVariance(p1, d1, n1) + indexVariance(p2, d2, n2))
 	half := zScore(level) * se
 	c.Interval = Interval{Low: c.Diff - half, High: c.Diff + half, Method: Wald, Level: level}
-	if se == 0 {
-		c.P = 1
-		if c.Diff != 0 {
-			c.P = 0
-		}
-	} else {
-		c.P = twoSided(c.Diff / se)
-	}
+	c.P = pValue(c.Diff, se)
 	c.Label = label(c.Diff, c.P, level)
 	return c
 }
@@ -134,15 +132,7 @@ func BenchmarkShare(x, n int64, b, level float64) Comparison {
 	c.Estimate, c.Diff = p, p-b
 	w := ShareInterval(x, n, level, Wilson)
 	c.Interval = Interval{Low: w.Low - b, High: w.High - b, Method: Wilson, Level: level}
-	se := math.Sqrt(b * (1 - b) / float64(n))
-	switch {
-	case se > 0:
-		c.P = twoSided(c.Diff / se)
-	case c.Diff == 0:
-		c.P = 1
-	default:
-		c.P = 0
-	}
+	c.P = pValue(c.Diff, math.Sqrt(b*(1-b)/float64(n)))
 	c.Label = label(c.Diff, c.P, level)
 	return c
 }
@@ -160,15 +150,7 @@ func BenchmarkIndex(p, d, n int64, b, level float64) Comparison {
 	c.Diff = c.Estimate - b
 	iv := IndexInterval(p, d, n, level, AdjustedWald)
 	c.Interval = Interval{Low: iv.Low - b, High: iv.High - b, Method: AdjustedWald, Level: level}
-	se := math.Sqrt(indexVariance(p, d, n))
-	switch {
-	case se > 0:
-		c.P = twoSided(c.Diff / se)
-	case c.Diff == 0:
-		c.P = 1
-	default:
-		c.P = 0
-	}
+	c.P = pValue(c.Diff, math.Sqrt(indexVariance(p, d, n)))
 	c.Label = label(c.Diff, c.P, level)
 	return c
 }

@@ -3,6 +3,7 @@ package scoring
 import (
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/palaute/palaute/catalogue"
 )
@@ -81,7 +82,7 @@ func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Re
 				if oa, ob := order(a), order(b); oa != ob {
 					return oa - ob
 				}
-				return cmpStrings(a, b)
+				return strings.Compare(a, b)
 			})
 			sorted[g.Key.Instrument] = items
 		}
@@ -101,14 +102,4 @@ func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Re
 		out = append(out, res)
 	}
 	return out, errors.Join(errs...)
-}
-
-func cmpStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

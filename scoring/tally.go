@@ -178,6 +178,15 @@ type group struct {
 	tallies   []Tally // indexed like Tallies.items
 }
 
+// tally returns the group's tally of item i, growing the slice to the
+// number of items known.
+func (g *group) tally(i, items int) *Tally {
+	if i >= len(g.tallies) {
+		g.tallies = slices.Grow(g.tallies, items-len(g.tallies))[:items]
+	}
+	return &g.tallies[i]
+}
+
 // Tallies accumulates responses into per-group, per-item counts. Tallies
 // are exact and mergeable: tallies of any split of a data set, merged in
 // any order, equal the tallies of the whole. They serialize to JSON and
@@ -281,11 +290,7 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 	}
 	g.responses++
 	for _, a := range r.Answers {
-		i := t.itemIndex(a.Item)
-		if i >= len(g.tallies) {
-			g.tallies = slices.Grow(g.tallies, len(t.items)-len(g.tallies))[:len(t.items)]
-		}
-		g.tallies[i].Counts[a.Value]++
+		g.tally(t.itemIndex(a.Item), len(t.items)).Counts[a.Value]++
 	}
 	return true, nil
 }
@@ -315,11 +320,7 @@ func (t *Tallies) addGroup(k Key, responses int64, items func(yield func(string,
 	}
 	g.responses += responses
 	items(func(item string, tl Tally) {
-		i := t.itemIndex(item)
-		if i >= len(g.tallies) {
-			g.tallies = slices.Grow(g.tallies, len(t.items)-len(g.tallies))[:len(t.items)]
-		}
-		g.tallies[i].add(tl)
+		g.tally(t.itemIndex(item), len(t.items)).add(tl)
 	})
 }
 

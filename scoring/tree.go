@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/palaute/palaute/internal/enum"
 	"github.com/palaute/palaute/survey"
@@ -91,7 +92,7 @@ func Rollup(units []Group, orgs *survey.Orgs) (root *Node, unplaced []Group) {
 		}
 	}
 	root.Walk(func(n *Node) {
-		slices.SortFunc(n.Children, func(a, b *Node) int { return cmpStrings(a.Code, b.Code) })
+		slices.SortFunc(n.Children, func(a, b *Node) int { return strings.Compare(a.Code, b.Code) })
 	})
 	return root, unplaced
 }
