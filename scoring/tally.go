@@ -362,14 +362,29 @@ func (t *Tallies) Group(k Key) (Group, bool) {
 func (t *Tallies) Regroup(by ...Dimension) *Tallies {
 	g := t.grouping
 	g.By = by
+	return t.rekey(g, func(k Key) Key { return project(k, by) })
+}
+
+// rekey returns new tallies with grouping g holding t's counts under the
+// keys f gives.
+func (t *Tallies) rekey(g Grouping, f func(Key) Key) *Tallies {
 	out := NewTallies(g)
 	for k, og := range t.groups {
-		nk := project(k, by)
-		out.addGroup(nk, og.responses, func(yield func(string, Tally)) {
+		out.addGroup(f(k), og.responses, func(yield func(string, Tally)) {
 			for i, tl := range og.tallies {
 				yield(t.items[i], tl)
 			}
 		})
 	}
 	return out
+}
+
+// WithoutPeriods returns new tallies with the same dimensions over all
+// time: the counts of every period added together (per instrument
+// version, which stays apart).
+func (t *Tallies) WithoutPeriods() *Tallies {
+	g := t.grouping
+	g.By = slices.Clone(g.By)
+	g.Period, g.RollingDays, g.RollingEnd = AllTime, 0, Date{}
+	return t.rekey(g, func(k Key) Key { k.Period = Period{}; return k })
 }

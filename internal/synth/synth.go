@@ -88,7 +88,7 @@ func Units(c Config) []Unit {
 			Name:    fmt.Sprintf("%s %s", towns[i%len(towns)], svc.name),
 			Service: svc.code,
 			weight:  1 / math.Pow(float64(i+1), 1.1), // Zipf-like sizes
-			effect:  rng.NormFloat64() * 0.6,
+			effect:  rng.NormFloat64() * 0.3,
 		}
 		if i >= len(towns) {
 			u.Name = fmt.Sprintf("%s %s %d", towns[i%len(towns)], svc.name, i/len(towns)+1)

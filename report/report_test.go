@@ -1,0 +1,313 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/synth"
+	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/survey"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+var adult = catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
+
+// fixture returns monthly tallies by unit and channel of a small synthetic
+// county, plus a tiny unit (3 responses) and a small one (7), so that
+// suppression shows, and the units' names.
+func fixture(t testing.TB) (*scoring.Tallies, map[string]string) {
+	c := synth.Config{Responses: 1500, Units: 6, Seed: 5, Days: 120}
+	tl := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}, Period: scoring.Month})
+	for r := range synth.Responses(c) {
+		if _, err := tl.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2025, 2, 10, 12, 0, 0, 0, time.UTC)
+	for i, v := range []int{9, 10, 3, 8, 10, 9, 6, 10, 7, 9} {
+		unit := "u-small"
+		if i < 3 {
+			unit = "u-tiny"
+		}
+		tl.Add(survey.Response{Instrument: adult, Unit: unit, Channel: survey.ChannelSMS, Submitted: at,
+			Answers: survey.Answers{{Item: "recommend", Value: v}, {Item: "access", Value: 1 + v/3}}})
+	}
+	names := map[string]string{"u-tiny": "Zeta pieni yksikkö", "u-small": "Åland liten enhet"}
+	for _, u := range synth.Units(c) {
+		names[u.Unit] = u.Name
+	}
+	return tl, names
+}
+
+func buildTable(t testing.TB, l i18n.Lang) *Table {
+	tl, names := fixture(t)
+	tbl, err := Build(tl.WithoutPeriods(), Options{Lang: l, By: []scoring.Dimension{scoring.ByUnit}, Names: names,
+		CompareWithin: scoring.ByUnit, Adjust: scoring.Holm, Standardize: []scoring.Dimension{scoring.ByChannel}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
+}
+
+// golden compares got with testdata/golden/name, or rewrites it with
+// -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; review the change and run go test ./report -update", name)
+	}
+}
+
+// wellFormed parses HTML output as XML, which it is written to be.
+func wellFormed(t *testing.T, name string, doc []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	d.Strict = true
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("%s is not well-formed: %v", name, err)
+		}
+	}
+}
+
+func render(t *testing.T, f func(io.Writer) error) []byte {
+	var b bytes.Buffer
+	if err := f(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestGoldenTables(t *testing.T) {
+	var machineCSV, machineJSON []byte
+	for _, l := range i18n.Complete() {
+		tbl := buildTable(t, l)
+		golden(t, "table."+l.String()+".md", render(t, tbl.Markdown))
+		html := render(t, tbl.Document().HTML)
+		wellFormed(t, "table."+l.String()+".html", html)
+		golden(t, "table."+l.String()+".html", html)
+		golden(t, "document."+l.String()+".md", render(t, tbl.Document().Markdown))
+		c, j := render(t, tbl.CSV), render(t, tbl.JSON)
+		if machineCSV != nil && (!bytes.Equal(c, machineCSV) || !bytes.Equal(j, machineJSON)) {
+			t.Errorf("machine output depends on the language (%s)", l)
+		}
+		machineCSV, machineJSON = c, j
+	}
+	golden(t, "table.csv", machineCSV)
+	golden(t, "table.json", machineJSON)
+}
+
+func TestGoldenUnitReport(t *testing.T) {
+	tl, names := fixture(t)
+	monthly := tl.Regroup(scoring.ByUnit)
+	comments := []string{"Soittakaa 040 123 4567, kiitos!", "-", "Hoitaja oli <b>ihana</b> & \"reilu\".", "ei mitään", "Tack för bra vård.\nMycket bra."}
+	for _, l := range i18n.Complete() {
+		doc, err := UnitReport(UnitInput{Monthly: monthly, Unit: "u001", Comments: comments}, Options{Lang: l, Names: names})
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := render(t, doc.HTML)
+		wellFormed(t, "unit."+l.String()+".html", html)
+		golden(t, "unit."+l.String()+".html", html)
+		md := render(t, doc.Markdown)
+		golden(t, "unit."+l.String()+".md", md)
+		if strings.Contains(string(md), "040 123 4567") || !strings.Contains(string(md), "[PHONE]") {
+			t.Errorf("%s: comments not redacted", l)
+		}
+		for _, q := range DiscussionQuestions(l) {
+			if !strings.Contains(string(html), q[:20]) {
+				t.Errorf("%s: discussion question missing", l)
+			}
+		}
+	}
+	// A unit under the comment threshold shows no comments.
+	doc, err := UnitReport(UnitInput{Monthly: monthly, Unit: "u-small", Comments: comments}, Options{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md := string(render(t, doc.Markdown)); strings.Contains(md, "Hoitaja") || !strings.Contains(md, label(i18n.Finnish, "report.comments-hidden")) {
+		t.Error("comments of a small unit were shown")
+	}
+}
+
+// TestTableAgainstScoring checks the machine output against scoring's own
+// results, so the golden files are known to hold the right numbers.
+func TestTableAgainstScoring(t *testing.T) {
+	tbl := buildTable(t, i18n.Finnish)
+	tl, _ := fixture(t)
+	byUnit := tl.WithoutPeriods().Regroup(scoring.ByUnit)
+	res, err := scoring.Score(byUnit, catalogue.Default(), scoring.CatalogueScales(catalogue.Default()), scoring.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[[2]string]scoring.Indicator{}
+	for _, r := range res {
+		for _, ind := range r.Indicators {
+			if ind.Kind != scoring.Mean {
+				want[[2]string{r.Key.Unit, ind.Item}] = ind
+			}
+		}
+	}
+	rows, err := csv.NewReader(bytes.NewReader(render(t, tbl.CSV))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(rows[0], ",")
+	if header != "unit,item,n,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
+		t.Fatalf("header %s", header)
+	}
+	checked, hidden := 0, 0
+	for _, r := range rows[1:] {
+		if r[0] == "" {
+			continue // total
+		}
+		ind := want[[2]string{r[0], r[1]}]
+		if r[7] != "" {
+			hidden++
+			if r[2] != "" || r[3] != "" {
+				t.Errorf("suppressed row shows figures: %v", r)
+			}
+			continue
+		}
+		k := 1.0
+		if ind.Kind == scoring.Agreement {
+			k = 100
+		}
+		est, _ := strconv.ParseFloat(r[3], 64)
+		n, _ := strconv.ParseInt(r[2], 10, 64)
+		if n != ind.N || math.Abs(est-ind.Estimate*k) > 1e-9 {
+			t.Errorf("%s %s: n %d estimate %v, scoring says %d %v", r[0], r[1], n, est, ind.N, ind.Estimate*k)
+		}
+		checked++
+	}
+	if checked < 40 || hidden < 2 {
+		t.Errorf("checked %d rows, %d hidden", checked, hidden)
+	}
+	// The tiny unit is hidden for having 3 responses; the small one to
+	// protect it.
+	for _, r := range tbl.Rows {
+		switch r.Key.Unit {
+		case "u-tiny":
+			if r.Suppressed != scoring.Primary {
+				t.Errorf("u-tiny %v", r.Suppressed)
+			}
+		case "u-small":
+			if r.Suppressed != scoring.Complementary {
+				t.Errorf("u-small %v", r.Suppressed)
+			}
+		}
+	}
+}
+
+func TestLocalizedOutput(t *testing.T) {
+	fi := string(render(t, buildTable(t, i18n.Finnish).Markdown))
+	en := string(render(t, buildTable(t, i18n.English).Markdown))
+	sv := string(render(t, buildTable(t, i18n.Swedish).Markdown))
+	if !strings.Contains(fi, "\u00a0%") || !strings.Contains(fi, "| Yksikkö |") || !strings.Contains(fi, "Luottamustaso 95,0\u00a0%") {
+		t.Error("Finnish table lacks Finnish number format or headings")
+	}
+	if !strings.Contains(sv, "| Enhet |") || !strings.Contains(sv, "Tillgänglighet") {
+		t.Error("Swedish headings")
+	}
+	if strings.Contains(en, "\u00a0%") || !strings.Contains(en, "| Unit |") || !strings.Contains(en, "Confidence level 95.0%") {
+		t.Error("English table uses Nordic formats or lacks English headings")
+	}
+	// Finnish order: Å after Z (Zeta, then Åland), Ä and Ö last.
+	z, a := strings.Index(fi, "Zeta pieni"), strings.Index(fi, "Åland liten")
+	if z < 0 || a < 0 || z > a {
+		t.Error("units are not in Finnish order")
+	}
+	if za, aa := strings.Index(en, "Zeta pieni"), strings.Index(en, "Åland liten"); aa > za {
+		t.Error("English order should put Åland with A")
+	}
+	if !strings.Contains(fi, "–\\*") || !strings.Contains(fi, "–\\*\\*") {
+		t.Error("suppressed cells are not marked")
+	}
+}
+
+func count(s, sub string) int { return strings.Count(s, sub) }
+
+func TestCharts(t *testing.T) {
+	l := i18n.Finnish
+	points := []IndexPoint{{"a", 60, 50, 70, 100}, {"b & c", -10, -30, 5, 40}, {"ö", 90, 85, 94, 900}}
+	svg := IndexChart("x", l, points, 55)
+	wellFormed(t, "index chart", []byte(svg))
+	if count(svg, "<circle") != 3 || count(svg, `class="unit"`) != 3 || !strings.Contains(svg, "b &amp; c") || !strings.Contains(svg, `role="img"`) {
+		t.Errorf("index chart:\n%s", svg)
+	}
+	rows := []DistributionRow{{"Saatavuus", [6]int64{3, 1, 2, 5, 30, 60}}, {"Turvallisuus", [6]int64{0, 0, 0, 0, 0, 0}}}
+	svg = DistributionChart("y", l, rows, agreeLabels(catalogue.Default(), l))
+	wellFormed(t, "distribution chart", []byte(svg))
+	if count(svg, "<rect") != 5*len(rows)+5 {
+		t.Errorf("distribution chart has %d rects, want %d", count(svg, "<rect"), 5*len(rows)+5)
+	}
+	trendPoints := []TrendPoint{
+		{Period: "2025-10", Instrument: "thl-adult/2022", Valid: true, Estimate: 60, Low: 50, High: 70, N: 80},
+		{Period: "2025-11", Instrument: "thl-adult/2022", Valid: false},
+		{Period: "2025-12", Instrument: "thl-adult/2022", Valid: true, Estimate: 62, Low: 52, High: 71, N: 90},
+		{Period: "2026-01", Instrument: "thl-adult/2026", Valid: true, Estimate: 70, Low: 61, High: 78, N: 85},
+		{Period: "2026-02", Instrument: "thl-adult/2026", Valid: true, Estimate: 72, Low: 64, High: 79, N: 95},
+	}
+	svg = TrendChart("z", l, trendPoints)
+	wellFormed(t, "trend chart", []byte(svg))
+	if count(svg, "<circle") != 4 || count(svg, "<polyline") != 3 || count(svg, `class="version-break"`) != 1 || count(svg, "<polygon") != 3 {
+		t.Errorf("trend chart: %d circles, %d lines, %d breaks", count(svg, "<circle"), count(svg, "<polyline"), count(svg, `class="version-break"`))
+	}
+}
+
+func TestWidget(t *testing.T) {
+	rolling := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}, Period: scoring.Rolling, RollingDays: 30, RollingEnd: scoring.Date{Year: 2025, Month: 3, Day: 14}})
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 40; i++ {
+		rolling.Add(survey.Response{Instrument: adult, Unit: "big", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 6 + i%5}}})
+	}
+	for i := 0; i < 3; i++ {
+		rolling.Add(survey.Response{Instrument: adult, Unit: "tiny", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 10}}})
+	}
+	w, err := Widget(rolling, "big", Options{Names: map[string]string{"big": "Iso asema"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 40 answers 6..10 cycling: 8 each; promoters 16, detractors 8: index 20.
+	if w.Suppressed || *w.N != 40 || *w.Index != 20 || w.Window != "2025-02-13/2025-03-14" || w.Name != "Iso asema" || w.Method != "adjusted-wald" {
+		t.Errorf("widget %+v", w)
+	}
+	b, _ := json.Marshal(w)
+	golden(t, "widget.json", b)
+	tiny, _ := Widget(rolling, "tiny", Options{})
+	if !tiny.Suppressed || tiny.Index != nil || tiny.N != nil {
+		t.Errorf("tiny widget %+v", tiny)
+	}
+	if _, err := Widget(scoring.NewTallies(scoring.Grouping{}), "x", Options{}); err == nil {
+		t.Error("a widget needs a rolling window")
+	}
+}

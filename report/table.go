@@ -1,0 +1,381 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/scoring"
+)
+
+// Options configures a report table. The zero value gives a Finnish table
+// grouped as the tallies are, with the library's default statistics and
+// suppression.
+type Options struct {
+	// Lang is the language of headings, labels and numbers; zero means
+	// Finnish.
+	Lang i18n.Lang
+	// Title replaces the default title.
+	Title string
+	// Catalogue gives instruments, themes and scales; nil means
+	// catalogue.Default().
+	Catalogue *catalogue.Catalogue
+	// Templates supply the scales of own statements.
+	Templates []*catalogue.Template
+	// By lists the dimensions shown, a subset of the tallies' grouping;
+	// nil means all of them.
+	By []scoring.Dimension
+	// Names maps codes (units, providers, regions, services) to the names
+	// shown to people. Machine outputs keep the codes.
+	Names map[string]string
+	// Scoring sets intervals, level and the can't-say policy.
+	Scoring scoring.Options
+	// Suppression sets the thresholds for hiding small groups.
+	Suppression scoring.Suppression
+	// CompareWithin, if set, compares every group with the rest of its
+	// peers that differ only in this dimension (usually ByUnit), with
+	// Adjust across the groups.
+	CompareWithin scoring.Dimension
+	Adjust        scoring.Adjustment
+	// Standardize, if set, adds each group's figures standardized to the
+	// whole table's mix of these strata (which must be in the tallies'
+	// grouping but not in By).
+	Standardize []scoring.Dimension
+}
+
+func (o Options) lang() i18n.Lang {
+	if o.Lang.IsValid() {
+		return o.Lang
+	}
+	return i18n.Finnish
+}
+
+func (o Options) catalogue() *catalogue.Catalogue {
+	if o.Catalogue != nil {
+		return o.Catalogue
+	}
+	return catalogue.Default()
+}
+
+// Column is one item of a table with the indicator shown for it.
+type Column struct {
+	Item    string
+	Kind    scoring.Kind // the headline: index, agreement share or yes share
+	Heading string
+	// Provisional is true when the heading is not the official wording.
+	Provisional bool
+}
+
+// Cell is one group's figures for one item.
+type Cell struct {
+	Counts       scoring.Tally         // the answers by value
+	Indicator    scoring.Indicator     // the headline indicator
+	Mean         *scoring.Indicator    // the mean, for agree items
+	Comparison   *scoring.Comparison   // with the peer group, if asked for
+	Standardized *scoring.Standardized // standardized figure, if asked for
+}
+
+// Row is one group of a table.
+type Row struct {
+	Key        scoring.Key
+	Labels     []string // display names of the By dimensions
+	Period     string
+	Responses  int64
+	Suppressed scoring.Reason
+	Total      bool // the row of all groups together
+	Cells      []Cell
+}
+
+// Table is a localized table of groups × items, ready to render. Numbers
+// are kept unrounded; renderers format them.
+type Table struct {
+	Lang    i18n.Lang
+	Title   string
+	By      []scoring.Dimension
+	Periods bool
+	Columns []Column
+	Rows    []Row
+	Footer  Footer
+	// Options records how the table was built.
+	Options Options
+}
+
+// Footer records what a table was made with: instruments, catalogue data
+// version, library version and the methods used, as lines of text.
+type Footer struct {
+	Instruments      []string
+	CatalogueVersion string
+	LibraryVersion   string
+	Methods          []string
+}
+
+// LibraryVersion returns the version of this module as built into the
+// running program ("(devel)" when it is the main module or unknown).
+func LibraryVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	const path = "github.com/palaute/palaute"
+	for _, d := range info.Deps {
+		if d.Path == path {
+			return d.Version
+		}
+	}
+	if info.Main.Path == path && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
+
+// label returns a UI label, falling back to English (and then the key),
+// so that a missing label never breaks a report.
+func label(l i18n.Lang, key string) string {
+	s, _, err := i18n.DefaultLabels().Lookup(key, l, i18n.English)
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// Build scores tallies and arranges the results as a table: groups by the
+// dimensions of o.By (rows sorted by name in the language's order, then
+// by period), a total row, one column per item in national order, small
+// groups suppressed, and peer comparisons and standardized figures if
+// asked for. Statistics are computed by package scoring.
+func Build(t *scoring.Tallies, o Options) (*Table, error) {
+	l := o.lang()
+	cat := o.catalogue()
+	by := o.By
+	if by == nil {
+		by = t.Grouping().By
+	}
+	for _, d := range by {
+		if !slices.Contains(t.Grouping().By, d) {
+			return nil, fmt.Errorf("report: the tallies are not grouped by %s", d)
+		}
+	}
+	shown := t.Regroup(by...)
+	scales := scoring.CatalogueScales(cat, o.Templates...)
+	results, err := scoring.Score(shown, cat, scales, o.Scoring)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	tbl := &Table{Lang: l, Title: o.Title, By: slices.Clone(by), Periods: t.Grouping().Period != scoring.AllTime, Options: o}
+	if tbl.Title == "" {
+		tbl.Title = label(l, "report.title.indicators")
+	}
+	tbl.Columns = columns(cat, results, l)
+
+	// Totals per instrument and period, and suppression with the rows as
+	// siblings under their total.
+	totals := t.Regroup()
+	totalResults, err := scoring.Score(totals, cat, scales, o.Scoring)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	suppressed := suppress(shown, totals, o.Suppression)
+
+	var comparisons map[[2]string]scoring.Comparison
+	if o.CompareWithin != 0 {
+		comparisons = map[[2]string]scoring.Comparison{}
+		for _, c := range scoring.ComparePeers(shown.Groups(), o.CompareWithin, scales, scoring.CompareOptions{Level: o.Scoring.Level, Adjust: o.Adjust}) {
+			comparisons[[2]string{keyID(c.Key), c.Item}] = c
+		}
+	}
+	standardized := map[[2]string]scoring.Standardized{}
+	if len(o.Standardize) > 0 {
+		fine := t.Regroup(append(slices.Clone(by), o.Standardize...)...)
+		groups := fine.Groups()
+		for _, col := range tbl.Columns {
+			if len(groups) == 0 {
+				break
+			}
+			s, ok := scales(groups[0].Key.Instrument, col.Item)
+			if !ok {
+				continue
+			}
+			mix := scoring.ReferenceMix(groups, o.Standardize, col.Item)
+			for _, st := range scoring.Standardize(groups, o.Standardize, col.Item, s, mix, o.Scoring) {
+				standardized[[2]string{keyID(st.Key), col.Item}] = st
+			}
+		}
+	}
+
+	coll := i18n.NewCollator(l)
+	for _, r := range results {
+		row := Row{Key: r.Key, Period: r.Key.Period.String(), Responses: r.Responses, Suppressed: suppressed[r.Key]}
+		for _, d := range by {
+			code := r.Key.Get(d)
+			row.Labels = append(row.Labels, displayName(o.Names, d, code, l))
+		}
+		row.Cells = cells(tbl.Columns, r, comparisons, standardized)
+		withCounts(row.Cells, shown, r.Key)
+		tbl.Rows = append(tbl.Rows, row)
+	}
+	slices.SortStableFunc(tbl.Rows, func(a, b Row) int {
+		for i := range a.Labels {
+			if c := coll.Compare(a.Labels[i], b.Labels[i]); c != 0 {
+				return c
+			}
+		}
+		return a.Key.Period.Start.Compare(b.Key.Period.Start)
+	})
+	if len(by) > 0 {
+		for _, r := range totalResults {
+			row := Row{Key: r.Key, Period: r.Key.Period.String(), Responses: r.Responses, Total: true, Suppressed: suppressed[r.Key]}
+			row.Labels = make([]string, len(by))
+			row.Labels[0] = label(l, "report.all")
+			row.Cells = cells(tbl.Columns, r, nil, nil)
+			withCounts(row.Cells, totals, r.Key)
+			tbl.Rows = append(tbl.Rows, row)
+		}
+	}
+	tbl.Footer = footer(cat, results, o, len(o.Standardize) > 0, l)
+	return tbl, nil
+}
+
+// keyID identifies a key in maps across regrouping.
+func keyID(k scoring.Key) string { return fmt.Sprintf("%v", k) }
+
+func displayName(names map[string]string, d scoring.Dimension, code string, l i18n.Lang) string {
+	if n, ok := names[code]; ok {
+		return n
+	}
+	switch d {
+	case scoring.ByChannel, scoring.ByRole, scoring.ByLang:
+		if code != "" {
+			return label(l, d.String()+"."+code)
+		}
+	}
+	return code
+}
+
+// columns lists the items answered, in national order, with headings.
+func columns(cat *catalogue.Catalogue, results []scoring.Result, l i18n.Lang) []Column {
+	var out []Column
+	for _, r := range results {
+		for _, ind := range r.Indicators {
+			if ind.Kind == scoring.Mean || slices.ContainsFunc(out, func(c Column) bool { return c.Item == ind.Item }) {
+				continue
+			}
+			col := Column{Item: ind.Item, Kind: ind.Kind, Heading: ind.Item}
+			switch {
+			case ind.Kind == scoring.Index:
+				col.Heading = label(l, "indicator.recommendation-index")
+			default:
+				if in, err := cat.Instrument(r.Key.Instrument); err == nil {
+					if it, ok := in.Item(ind.Item); ok && it.Theme() != "" {
+						if th, err := cat.Theme(it.Theme()); err == nil {
+							if txt, err := th.Texts().Lookup(l, i18n.English); err == nil {
+								col.Heading = capitalize(txt.Value)
+								col.Provisional = txt.Provenance == catalogue.Provisional
+							}
+						}
+					}
+				}
+			}
+			out = append(out, col)
+		}
+	}
+	return out
+}
+
+func cells(cols []Column, r scoring.Result, cmps map[[2]string]scoring.Comparison, std map[[2]string]scoring.Standardized) []Cell {
+	out := make([]Cell, len(cols))
+	for i, col := range cols {
+		c := Cell{Indicator: scoring.Indicator{Item: col.Item, Kind: col.Kind}}
+		if ind, ok := r.Indicator(col.Item, col.Kind); ok {
+			c.Indicator = ind
+		}
+		if m, ok := r.Indicator(col.Item, scoring.Mean); ok {
+			c.Mean = &m
+		}
+		if cm, ok := cmps[[2]string{keyID(r.Key), col.Item}]; ok {
+			c.Comparison = &cm
+		}
+		if st, ok := std[[2]string{keyID(r.Key), col.Item}]; ok {
+			c.Standardized = &st
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// withCounts copies the group's tallies into its cells.
+func withCounts(cs []Cell, t *scoring.Tallies, k scoring.Key) {
+	g, _ := t.Group(k)
+	for i := range cs {
+		cs[i].Counts = g.Items[cs[i].Indicator.Item]
+	}
+}
+
+// suppress applies the suppression rules with every row a child of its
+// instrument and period's total.
+func suppress(shown, totals *scoring.Tallies, s scoring.Suppression) map[scoring.Key]scoring.Reason {
+	roots := map[scoring.Key]*scoring.Node{}
+	for _, g := range totals.Groups() {
+		roots[g.Key] = &scoring.Node{Level: scoring.LevelTotal, Group: g}
+	}
+	for _, g := range shown.Groups() {
+		tk := scoring.Key{Instrument: g.Key.Instrument, Period: g.Key.Period}
+		if root := roots[tk]; root != nil && g.Key != tk {
+			root.Children = append(root.Children, &scoring.Node{Level: scoring.LevelUnit, Group: g})
+		}
+	}
+	out := map[scoring.Key]scoring.Reason{}
+	for _, root := range roots {
+		s.Apply(root)
+		root.Walk(func(n *scoring.Node) { out[n.Group.Key] = n.Suppressed })
+	}
+	return out
+}
+
+func footer(cat *catalogue.Catalogue, results []scoring.Result, o Options, std bool, l i18n.Lang) Footer {
+	f := Footer{CatalogueVersion: cat.Version(), LibraryVersion: LibraryVersion()}
+	for _, r := range results {
+		if s := r.Key.Instrument.String(); !slices.Contains(f.Instruments, s) {
+			f.Instruments = append(f.Instruments, s)
+		}
+	}
+	slices.Sort(f.Instruments)
+	level := o.Scoring.Level
+	if level <= 0 || level >= 1 {
+		level = 0.95
+	}
+	indexMethod, shareMethod := cmp.Or(o.Scoring.IndexMethod, scoring.AdjustedWald), cmp.Or(o.Scoring.ShareMethod, scoring.Wilson)
+	f.Methods = append(f.Methods,
+		label(l, "indicator.recommendation-index")+": "+label(l, "method."+indexMethod.String()),
+		label(l, "indicator.agreement-share")+": "+label(l, "method."+shareMethod.String()),
+		capitalize(label(l, "report.level"))+" "+i18n.FormatPercent(l, level, 1),
+	)
+	if o.Scoring.CantSay == scoring.IncludeCantSay {
+		f.Methods = append(f.Methods, label(l, "report.cant-say-included"))
+	} else {
+		f.Methods = append(f.Methods, label(l, "report.cant-say-excluded"))
+	}
+	min := cmp.Or(o.Suppression.MinResponses, scoring.DefaultMinResponses)
+	f.Methods = append(f.Methods, label(l, "report.suppression.threshold")+" "+i18n.FormatInt(l, int64(min))+".")
+	if o.CompareWithin != 0 {
+		f.Methods = append(f.Methods, label(l, "report.compare.note"))
+	}
+	if std {
+		var names []string
+		for _, d := range o.Standardize {
+			names = append(names, label(l, "report."+d.String()))
+		}
+		f.Methods = append(f.Methods, capitalize(label(l, "report.standardized"))+" ("+strings.ToLower(strings.Join(names, ", "))+").")
+	}
+	return f
+}
