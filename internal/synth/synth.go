@@ -144,7 +144,7 @@ func Responses(c Config) iter.Seq[survey.Response] {
 			u := units[ui]
 			r := survey.Response{
 				ID:         fmt.Sprintf("s%08d", i+1),
-				Submitted:  c.Start.Add(time.Duration(i)*step + time.Duration(rng.Int64N(int64(step)+1))),
+				Submitted:  c.Start.Add(time.Duration(i)*step + time.Duration(rng.Int64N(int64(step)+1))).Truncate(time.Second),
 				Instrument: ref, Region: u.Region, Provider: u.Provider, Unit: u.Unit, Service: u.Service,
 				Role: survey.RoleClient, Lang: i18n.Finnish,
 			}

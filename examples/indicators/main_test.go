@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sample = "../testdata/feedback.csv"
+
+func runArgs(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestDemo(t *testing.T) {
+	code, out, errOut := runArgs(t, "", "-demo")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{"# Asiakaspalautteen tunnusluvut", "| Yksikkö | Vastaajia | Suositteluindeksi |", "**Kaikki** | 20\u00a0000 |", "\u00a0%", "Lomake: thl-adult/2022", "▲", "▼"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	// Ähtäri and Östermyra sort after the others in Finnish.
+	if strings.Index(out, "Ähtäri") < strings.Index(out, "Vaasa") || strings.Index(out, "Östermyra") < strings.Index(out, "Ähtäri") {
+		t.Error("units not in Finnish order")
+	}
+}
+
+func TestCSVOutput(t *testing.T) {
+	code, out, errOut := runArgs(t, "", "-by", "unit,channel", "-period", "month", "-format", "csv", "-compare", sample)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "read 600 rows: 600 accepted, 0 rejected") {
+		t.Errorf("summary: %s", errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], ","); got != "unit,channel,period,item,n,estimate,low,high,excluded,suppressed,reference,diff,p,label" {
+		t.Errorf("header %s", got)
+	}
+	months := map[string]bool{}
+	for _, r := range rows[1:] {
+		months[r[2]] = true
+		if strings.Contains(r[5], ",") {
+			t.Errorf("machine number with a comma: %v", r)
+		}
+	}
+	if !months["2025-01"] || !months["2025-04"] {
+		t.Errorf("periods %v", months)
+	}
+}
+
+func TestBadRowsAndFormats(t *testing.T) {
+	data, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	bad := lines[0] + lines[1] + "x1,not a time,thl-adult/2022,r,p,u,s,sms,client,fi,9,,,,,,,,,\n" + lines[2] + "x2,2025-01-02T10:00:00Z,thl-adult/2022,r,p,u,s,sms,client,fi,11,,,,,,,,,\n"
+	code, out, errOut := runArgs(t, bad, "-lang", "en", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"line 3", `field submitted: value cannot be read: given "not a time"`, "line 5", "read 4 rows: 2 accepted, 2 rejected (out-of-range 1, syntax 1)"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if !strings.Contains(out, "# Customer feedback indicators") {
+		t.Errorf("English report: %s", out)
+	}
+	// Nothing readable: non-zero.
+	if code, _, errOut := runArgs(t, "id,submitted,instrument\nx,y,z\n", "-"); code != 1 || !strings.Contains(errOut, "nothing could be read") {
+		t.Errorf("all bad: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := runArgs(t, "", "-format", "pdf", sample); code != 2 {
+		t.Error("bad flag accepted")
+	}
+	if code, _, _ := runArgs(t, "", "-period", "rolling30", sample); code != 2 {
+		t.Error("rolling30 without -at accepted")
+	}
+}
+
+func TestNDJSONHTMLRollingStandardize(t *testing.T) {
+	// NDJSON on stdin, detected by content.
+	nd := `{"id":"a","submitted":"2025-03-10T10:00:00+02:00","instrument":"thl-adult/2022","unit":"u1","channel":"sms","answers":{"recommend":9,"access":5}}` + "\n"
+	code, out, errOut := runArgs(t, strings.Repeat(nd, 1), "-format", "json", "-")
+	if code != 0 || !strings.Contains(out, `"item": "recommend"`) {
+		t.Fatalf("NDJSON: %d %s %s", code, out, errOut)
+	}
+	dir := t.TempDir()
+	outFile := filepath.Join(dir, "report.html")
+	code, _, errOut = runArgs(t, "", "-format", "html", "-period", "rolling30", "-at", "2025-03-31", "-standardize", "channel", "-lang", "sv", "-out", outFile, sample)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	html, err := os.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<html lang="sv">`, "2025-03-02/2025-03-31", "standardiserat", "<svg"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+}
