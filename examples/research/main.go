@@ -1,14 +1,16 @@
 // Command research computes indicators the way a researcher would in
-// their own Go code, through the library's API alone: it reads canonical
-// CSV, tallies by unit and channel, and asks three questions.
+// their own Go code, through the library's API alone. Run it on canonical
+// CSV:
 //
-//		go run ./examples/research examples/testdata/feedback.csv
+//	go run ./examples/research examples/testdata/feedback.csv
 //
-//	 1. How do SMS and kiosk answers differ? (index by channel, and the
-//	    difference with its interval)
-//	 2. Can the units be told apart at all with their sample sizes?
-//	    (reliability: share of variance between units)
-//	 3. Do the units vary more than chance? (funnel-plot overdispersion)
+// It tallies the responses by unit and channel and asks three questions:
+//
+//  1. How do SMS and kiosk answers differ? (index by channel, and the
+//     difference with its interval)
+//  2. Can the units be told apart at all with their sample sizes?
+//     (reliability: share of variance between units)
+//  3. Do the units vary more than chance? (funnel-plot overdispersion)
 package main
 
 import (
