@@ -1,5 +1,42 @@
-// Package report turns scored results into tables and documents for people
-// (Markdown, self-contained HTML with SVG charts, localized in Finnish,
-// Swedish and English) and for machines (CSV and JSON with plain ASCII
-// numbers). It computes no statistics of its own.
+// Package report turns scored results into what people read and machines
+// consume. It computes no statistics of its own: [Build] calls package
+// scoring for indicators, suppression, comparisons and standardization,
+// and arranges the results.
+//
+// # Tables
+//
+// A [Table] holds groups × items: for each group its response count and,
+// per item, the headline indicator (the recommendation index, the
+// agreement or yes share) with its interval, the mean of agree items, the
+// comparison with the peer group and the standardized figure when asked
+// for, and why a group is hidden when it is. A total row follows the
+// groups. Tables are localized in Finnish, Swedish and English: headings
+// from the UI labels and the catalogue's theme names, numbers with a
+// decimal comma, U+00A0 and U+2212 in Finnish and Swedish, and group names
+// sorted in the language's order.
+//
+// # Renderers
+//
+// For people: [Table.Markdown], and [Document.HTML], a self-contained page
+// (inline CSS and SVG, no scripts or external files) with charts readable
+// in print and by screen readers: [IndexChart] (the index per unit with
+// interval whiskers and the reference line), [DistributionChart]
+// (diverging stacked bars of the agree scale) and [TrendChart] (the index
+// by month with its interval band, broken and marked where the instrument
+// version changes). Suppressed cells carry a mark and a footnote saying
+// why; a footer names the instrument, the catalogue data version, the
+// library version and the methods.
+//
+// For machines: [Table.CSV] and [Table.JSON] in long form (one row per
+// group × item), with plain ASCII numbers, unrounded, and stable column
+// names; text cells are neutralised against spreadsheet formula injection.
+//
+// # Unit reports and widgets
+//
+// [UnitReport] is the document a supervisor goes through with staff: the
+// unit against its peer group, its strongest and weakest statements, the
+// trend, the latest comments (redacted, and only above the comment
+// threshold) and [DiscussionQuestions]. [Widget] gives the JSON a county
+// website shows for a unit: the rolling 30-day index with its interval,
+// or a suppressed flag.
 package report

@@ -96,7 +96,8 @@ var distColours = [6]string{"", "#b2182b", "#ef8a62", "#cccccc", "#67a9cf", "#21
 // shares of answers 1–5, disagreeing to the left of the centre line and
 // agreeing to the right, the neutral middle split across it.
 func DistributionChart(id string, l i18n.Lang, rows []DistributionRow, scaleLabels [6]string) string {
-	const left, right, top, rowH = 230.0, 30.0, 40.0, 26.0
+	const left, right, legendH, rowH = 230.0, 30.0, 18.0, 26.0
+	top := 12 + 5*legendH // a legend line for each value: labels are long
 	w := 720.0
 	h := top + rowH*float64(len(rows)) + 20
 	mid := left + (w-left-right)/2
@@ -115,10 +116,10 @@ func DistributionChart(id string, l i18n.Lang, rows []DistributionRow, scaleLabe
 	}
 	var b strings.Builder
 	svgOpen(&b, id, w, h, label(l, "chart.distribution"), strings.Join(desc, "; "))
-	// Legend.
-	for v := 1; v <= 5; v++ {
-		lx := left + float64(v-1)*(w-left-right)/5
-		fmt.Fprintf(&b, `<rect x="%.1f" y="6" width="12" height="12" fill="%s"/><text x="%.1f" y="16">%s</text>`, lx, distColours[v], lx+16, esc(fmt.Sprintf("%d %s", v, scaleLabels[v])))
+	// Legend, from agreeing (5) down, one line each.
+	for v := 5; v >= 1; v-- {
+		ly := 6 + float64(5-v)*legendH
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="12" height="12" fill="%s"/><text x="%.1f" y="%.1f">%s</text>`, left, ly, distColours[v], left+18, ly+10, esc(fmt.Sprintf("%d %s", v, scaleLabels[v])))
 	}
 	for i, r := range rows {
 		y := top + rowH*float64(i)
@@ -165,7 +166,7 @@ func share(l i18n.Lang, x, n int64) string {
 // change is marked, since figures of different versions are not one
 // series.
 func TrendChart(id string, l i18n.Lang, points []TrendPoint) string {
-	const left, right, top, bottom = 50.0, 20.0, 30.0, 40.0
+	const left, right, top, bottom = 60.0, 50.0, 30.0, 40.0
 	w, h := 720.0, 280.0
 	lo, hi := 100.0, -100.0
 	for _, p := range points {
