@@ -199,12 +199,20 @@ type Tallies struct {
 	items    []string
 	index    map[string]int
 	groups   map[Key]*group
+
+	// The hot path of Add: groups by an encoding of their key (no
+	// allocation per response), a scratch buffer for the encoding, and
+	// the item index of each answer position in the previous response
+	// (responses mostly list their items in the same order).
+	fast    map[string]*group
+	scratch []byte
+	slots   []int
 }
 
 // NewTallies returns empty tallies with the given grouping.
 func NewTallies(g Grouping) *Tallies {
 	g.By = slices.Clone(g.By)
-	return &Tallies{grouping: g, loc: g.location(), index: map[string]int{}, groups: map[Key]*group{}}
+	return &Tallies{grouping: g, loc: g.location(), index: map[string]int{}, groups: map[Key]*group{}, fast: map[string]*group{}}
 }
 
 // Grouping returns the grouping of the tallies.
@@ -239,27 +247,6 @@ func project(k Key, by []Dimension) Key {
 	return out
 }
 
-// key returns the group key of r, and false if r falls outside a rolling
-// window.
-func (t *Tallies) key(r *survey.Response) (Key, bool) {
-	k := project(Key{Region: r.Region, Provider: r.Provider, Unit: r.Unit, Service: r.Service,
-		Channel: r.Channel, Role: r.Role, Lang: r.Lang, Instrument: r.Instrument}, t.grouping.By)
-	switch p := t.grouping.Period; p {
-	case AllTime:
-	case Rolling:
-		d := DateOf(r.Submitted.In(t.loc))
-		end := t.grouping.RollingEnd
-		start := end.AddDays(1 - t.grouping.RollingDays)
-		if d.Compare(start) < 0 || d.Compare(end) > 0 {
-			return k, false
-		}
-		k.Period = Period{Rolling, start, end}
-	default:
-		k.Period = periodOf(p, DateOf(r.Submitted.In(t.loc)))
-	}
-	return k, true
-}
-
 func (t *Tallies) itemIndex(item string) int {
 	if i, ok := t.index[item]; ok {
 		return i
@@ -273,24 +260,82 @@ func (t *Tallies) itemIndex(item string) int {
 // with a rolling window, responses outside the window are not. An answer
 // value outside 0–15 is an error (wrapping [ErrValue]) and the response is
 // not counted. Add does not validate responses; pass it validated ones.
+// It does not keep r or its strings, so r may be a reused view.
 func (t *Tallies) Add(r survey.Response) (bool, error) {
 	for _, a := range r.Answers {
 		if a.Value < 0 || a.Value > MaxValue {
 			return false, errorf("response %q, item %q: %w: %d", r.ID, a.Item, ErrValue, a.Value)
 		}
 	}
-	k, ok := t.key(&r)
-	if !ok {
-		return false, nil
+	var period Period
+	switch p := t.grouping.Period; p {
+	case AllTime:
+	case Rolling:
+		d := DateOf(r.Submitted.In(t.loc))
+		end := t.grouping.RollingEnd
+		start := end.AddDays(1 - t.grouping.RollingDays)
+		if d.Compare(start) < 0 || d.Compare(end) > 0 {
+			return false, nil
+		}
+		period = Period{Rolling, start, end}
+	default:
+		period = periodOf(p, DateOf(r.Submitted.In(t.loc)))
 	}
-	g := t.groups[k]
+	b := t.scratch[:0]
+	for _, d := range t.grouping.By {
+		switch d {
+		case ByRegion:
+			b = append(append(b, r.Region...), 0)
+		case ByProvider:
+			b = append(append(b, r.Provider...), 0)
+		case ByUnit:
+			b = append(append(b, r.Unit...), 0)
+		case ByService:
+			b = append(append(b, r.Service...), 0)
+		case ByChannel:
+			b = append(b, byte(r.Channel))
+		case ByRole:
+			b = append(b, byte(r.Role))
+		case ByLang:
+			b = append(b, byte(r.Lang))
+		}
+	}
+	b = append(append(append(append(b, r.Instrument.ID...), 0), r.Instrument.Version...), 0)
+	if period.Kind != AllTime {
+		b = append(b, byte(period.Kind), byte(period.Start.Year>>8), byte(period.Start.Year), byte(period.Start.Month), byte(period.Start.Day))
+	}
+	t.scratch = b
+	g := t.fast[string(b)]
 	if g == nil {
-		g = &group{}
-		t.groups[k] = g
+		k := project(Key{Region: strings.Clone(r.Region), Provider: strings.Clone(r.Provider), Unit: strings.Clone(r.Unit),
+			Service: strings.Clone(r.Service), Channel: r.Channel, Role: r.Role, Lang: r.Lang,
+			Instrument: catalogue.InstrumentRef{ID: strings.Clone(r.Instrument.ID), Version: strings.Clone(r.Instrument.Version)}}, t.grouping.By)
+		k.Period = period
+		if g = t.groups[k]; g == nil {
+			g = &group{}
+			t.groups[k] = g
+		}
+		t.fast[string(b)] = g
 	}
 	g.responses++
-	for _, a := range r.Answers {
-		g.tally(t.itemIndex(a.Item), len(t.items)).Counts[a.Value]++
+	for j, a := range r.Answers {
+		i := -1
+		if j < len(t.slots) {
+			if s := t.slots[j]; t.items[s] == a.Item {
+				i = s
+			}
+		}
+		if i < 0 {
+			var known bool
+			if i, known = t.index[a.Item]; !known {
+				i = t.itemIndex(strings.Clone(a.Item))
+			}
+			for len(t.slots) <= j {
+				t.slots = append(t.slots, 0)
+			}
+			t.slots[j] = i
+		}
+		g.tally(i, len(t.items)).Counts[a.Value]++
 	}
 	return true, nil
 }

@@ -32,37 +32,36 @@ const (
 	colAnswer  = -2
 )
 
-type csvSource struct {
-	sc      *csvscan.Scanner
-	roles   []int    // per input column
+// columns says what each input column of a CSV file is.
+type columns struct {
+	roles   []int    // per input column: a metadata field, colAnswer or colIgnored
 	names   []string // canonical name per input column
-	ignores []string
+	ignores []string // input names of ignored columns
 }
 
-func newCSVSource(d *Decoder, r io.Reader) (source, error) {
+// comma returns the configured field separator.
+func (d *Decoder) comma() (byte, error) {
 	comma := d.Mapping.Comma
 	if comma == 0 {
 		comma = ','
 	}
 	if comma >= utf8.RuneSelf || comma == '"' || comma == '\n' || comma == '\r' {
-		return nil, fmt.Errorf("survey: Mapping.Comma %q: want a single-byte separator other than quote and newline", comma)
+		return 0, fmt.Errorf("survey: Mapping.Comma %q: want a single-byte separator other than quote and newline", comma)
 	}
-	s := &csvSource{sc: csvscan.New(r, byte(comma), d.Limits.scan())}
-	header, line, err := s.sc.Scan()
-	var rec *csvscan.RecordError
-	switch {
-	case err == io.EOF:
-		return nil, &ValidationError{Line: 1, Err: ErrHeader, Want: "a header row"}
-	case errors.As(err, &rec):
-		return nil, &ValidationError{Line: rec.Line, Err: ErrHeader, Want: rec.Err.Error()}
-	case err != nil:
-		return nil, fmt.Errorf("survey: reading CSV: %w", err)
+	return byte(comma), nil
+}
+
+func (d *Decoder) validator() *Validator {
+	if d.Validator != nil {
+		return d.Validator
 	}
-	v := d.Validator
-	if v == nil {
-		v = &defaultValidator
-	}
-	items := itemColumns(v)
+	return &defaultValidator
+}
+
+// columns interprets a header row.
+func (d *Decoder) columns(header [][]byte, line int) (*columns, error) {
+	items := itemColumns(d.validator())
+	c := &columns{}
 	var errs []error
 	seen := map[string]bool{}
 	for _, f := range header {
@@ -75,15 +74,15 @@ func newCSVSource(d *Decoder, r io.Reader) (source, error) {
 		case seen[name]:
 			errs = append(errs, &ValidationError{Line: line, Field: name, Err: ErrHeader, Want: "each column once"})
 		case metaIndex(name) >= 0:
-			s.roles = append(s.roles, metaIndex(name))
+			c.roles = append(c.roles, metaIndex(name))
 		case items[name]:
-			s.roles = append(s.roles, colAnswer)
+			c.roles = append(c.roles, colAnswer)
 		default:
-			s.roles = append(s.roles, colIgnored)
-			s.ignores = append(s.ignores, string(f))
+			c.roles = append(c.roles, colIgnored)
+			c.ignores = append(c.ignores, string(f))
 		}
 		seen[name] = true
-		s.names = append(s.names, name)
+		c.names = append(c.names, name)
 	}
 	for _, req := range []int{fID, fSubmitted, fInstrument} {
 		if !seen[metaNames[req]] {
@@ -92,6 +91,58 @@ func newCSVSource(d *Decoder, r io.Reader) (source, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// raw copies a record's fields into a raw record, or reports a wrong
+// number of fields.
+func (c *columns) raw(fields [][]byte, line int) (*rawRecord, *ValidationError) {
+	if len(fields) != len(c.roles) {
+		return nil, &ValidationError{Line: line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: strconv.Itoa(len(c.roles)) + " like the header"}
+	}
+	raw := &rawRecord{line: line}
+	for i, f := range fields {
+		switch role := c.roles[i]; role {
+		case colIgnored:
+		case colAnswer:
+			raw.answers = append(raw.answers, rawAnswer{c.names[i], string(f)})
+		default:
+			raw.meta[role] = string(f)
+		}
+	}
+	return raw, nil
+}
+
+// headerError turns a scanner error on the header row into an error.
+func headerError(err error) error {
+	var rec *csvscan.RecordError
+	switch {
+	case err == io.EOF:
+		return &ValidationError{Line: 1, Err: ErrHeader, Want: "a header row"}
+	case errors.As(err, &rec):
+		return &ValidationError{Line: rec.Line, Err: ErrHeader, Want: rec.Err.Error()}
+	}
+	return fmt.Errorf("survey: reading CSV: %w", err)
+}
+
+type csvSource struct {
+	sc *csvscan.Scanner
+	*columns
+}
+
+func newCSVSource(d *Decoder, r io.Reader) (source, error) {
+	comma, err := d.comma()
+	if err != nil {
+		return nil, err
+	}
+	s := &csvSource{sc: csvscan.New(r, comma, d.Limits.scan())}
+	header, line, err := s.sc.Scan()
+	if err != nil {
+		return nil, headerError(err)
+	}
+	if s.columns, err = d.columns(header, line); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -109,20 +160,8 @@ func (s *csvSource) next() (*rawRecord, *ValidationError, error) {
 	case err != nil:
 		return nil, nil, fmt.Errorf("survey: reading CSV: %w", err)
 	}
-	if len(fields) != len(s.roles) {
-		return nil, &ValidationError{Line: line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: strconv.Itoa(len(s.roles)) + " like the header"}, nil
-	}
-	raw := &rawRecord{line: line}
-	for i, f := range fields {
-		switch role := s.roles[i]; role {
-		case colIgnored:
-		case colAnswer:
-			raw.answers = append(raw.answers, rawAnswer{s.names[i], string(f)})
-		default:
-			raw.meta[role] = string(f)
-		}
-	}
-	return raw, nil, nil
+	raw, bad := s.raw(fields, line)
+	return raw, bad, nil
 }
 
 // CSVEncoder writes responses as canonical wide CSV. Set its fields before

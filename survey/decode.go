@@ -223,10 +223,7 @@ func (d *Decoder) All() iter.Seq2[Response, error] {
 			return
 		}
 		defer func() { d.summary.IgnoredColumns = src.ignored() }()
-		v := d.Validator
-		if v == nil {
-			v = &defaultValidator
-		}
+		v := d.validator()
 		for {
 			raw, bad, fatal := src.next()
 			switch {
@@ -278,7 +275,11 @@ func (d *Decoder) Summary() Summary {
 }
 
 func (d *Decoder) count(kept Response, ok bool, errs []*ValidationError) {
-	s := &d.summary
+	d.summary.count(ok, errs)
+}
+
+// count adds one record's outcome.
+func (s *Summary) count(ok bool, errs []*ValidationError) {
 	if !ok {
 		s.Rejected++
 		if s.RejectedBy == nil {
