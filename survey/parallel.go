@@ -2,6 +2,7 @@ package survey
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -341,6 +342,43 @@ func lastBoundary(b []byte) int {
 // and errStructure for anything irregular (bare or unterminated quotes,
 // text after a closing quote, limits exceeded).
 func splitRecord(b []byte, pos int, comma byte, lim limits) (fields [][]byte, next, lines int, firstQuoted bool, err error) {
+	return splitRecordInto(nil, b, pos, comma, lim)
+}
+
+// splitRecordInto is splitRecord appending to fields[:0], so that a
+// worker reuses one slice for all its records.
+func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits) (_ [][]byte, next, lines int, firstQuoted bool, err error) {
+	fields = fields[:0]
+	// Most records have no quotes: find the end of the line, and if it
+	// has none, split on the separator alone.
+	if nl := bytes.IndexByte(b[pos:], '\n'); nl >= 0 && bytes.IndexByte(b[pos:pos+nl], '"') < 0 {
+		line := b[pos : pos+nl]
+		if checkSize(len(line), lim) != nil {
+			return nil, 0, 0, false, errStructure
+		}
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		start := 0
+		for i, c := range line {
+			if c == comma {
+				fields = append(fields, line[start:i])
+				start = i + 1
+			}
+		}
+		fields = append(fields, line[start:])
+		if len(fields) > lim.Fields {
+			return nil, 0, 0, false, errStructure
+		}
+		if len(line) > lim.FieldBytes {
+			for _, f := range fields {
+				if len(f) > lim.FieldBytes {
+					return nil, 0, 0, false, errStructure
+				}
+			}
+		}
+		return fields, pos + nl + 1, 1, false, nil
+	}
 	i := pos
 	for {
 		if len(fields) >= lim.Fields {
@@ -431,6 +469,14 @@ func checkSize(n int, lim limits) error {
 
 // worker parses and checks the records of pieces.
 type worker struct {
+	fields [][]byte
+	ascii  bool // the current record has only ASCII bytes
+	last   struct {
+		inst  []byte
+		entry *instEntry
+		key   maskKey
+		masks []uint16
+	}
 	p       *parallel
 	sink    Sink
 	sum     *Summary
@@ -461,13 +507,15 @@ func (w *worker) piece(pc piece) result {
 	}
 	b, pos, line := pc.data, 0, pc.line
 	for pos < len(b) {
-		fields, next, lines, firstQuoted, err := splitRecord(b, pos, w.p.comma, w.p.lim)
+		fields, next, lines, firstQuoted, err := splitRecordInto(w.fields, b, pos, w.p.comma, w.p.lim)
+		w.fields = fields
 		if err != nil {
 			w.p.failed.Store(true)
 			res.structural, res.line = true, line
 			return res
 		}
 		recLine := line
+		w.ascii = asciiOnly(b[pos:next])
 		pos, line = next, line+lines
 		if len(fields) == 1 && len(fields[0]) == 0 && !firstQuoted {
 			continue // a blank line
@@ -520,6 +568,22 @@ func view(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
+// asciiOnly reports whether b has no byte ≥ 0x80, eight bytes at a time.
+func asciiOnly(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func ascii(b []byte) bool {
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
@@ -541,19 +605,26 @@ func (w *worker) check(fields [][]byte) (*Response, bool) {
 		}
 	}
 	id := meta[fID]
-	if len(id) == 0 || !ascii(id) || len(meta[fServed]) != 0 {
+	if len(id) == 0 || len(meta[fServed]) != 0 {
 		return nil, false
 	}
-	for _, f := range []int{fRegion, fProvider, fUnit, fService, fComment} {
-		if !ascii(meta[f]) {
-			return nil, false
+	if !w.ascii { // else every field is ASCII, so valid UTF-8
+		for _, f := range []int{fID, fRegion, fProvider, fUnit, fService, fComment} {
+			if !ascii(meta[f]) {
+				return nil, false
+			}
 		}
 	}
 	submitted, ok := parseRFC3339(meta[fSubmitted])
 	if !ok || submitted.After(p.latest) {
 		return nil, false
 	}
-	ie := w.insts[view(meta[fInstrument])]
+	var ie *instEntry
+	if w.last.entry != nil && bytes.Equal(w.last.inst, meta[fInstrument]) {
+		ie = w.last.entry
+	} else {
+		ie = w.insts[view(meta[fInstrument])]
+	}
 	if ie == nil {
 		ref, err := catalogue.ParseInstrumentRef(string(meta[fInstrument]))
 		if err != nil {
@@ -565,6 +636,9 @@ func (w *worker) check(fields [][]byte) (*Response, bool) {
 		}
 		ie = &instEntry{ref, inst}
 		w.insts[string(meta[fInstrument])] = ie
+	}
+	if w.last.entry != ie {
+		w.last.inst, w.last.entry = append(w.last.inst[:0], meta[fInstrument]...), ie
 	}
 	if submitted.Before(ie.inst.ValidFrom()) {
 		return nil, false
@@ -591,9 +665,13 @@ func (w *worker) check(fields [][]byte) (*Response, bool) {
 	if r.Lang, ok = langOf(meta[fLang]); !ok {
 		return nil, false
 	}
-	masks := w.masks[maskKey{ie.inst, tmpl}]
-	if masks == nil {
-		masks = w.masksFor(ie.inst, tmpl)
+	key := maskKey{ie.inst, tmpl}
+	masks := w.last.masks
+	if w.last.key != key || masks == nil {
+		if masks = w.masks[key]; masks == nil {
+			masks = w.masksFor(ie.inst, tmpl)
+		}
+		w.last.key, w.last.masks = key, masks
 	}
 	w.answers = w.answers[:0]
 	for i, role := range p.cols.roles {
@@ -751,6 +829,23 @@ func parseRFC3339(b []byte) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, s, ns, time.UTC).Add(-time.Duration(offset) * time.Second)
-	return t, true
+	sec := daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+s) - int64(offset)
+	return time.Unix(sec, int64(ns)).UTC(), true
+}
+
+// daysFromCivil returns the days from 1970-01-01 to a date of the
+// proleptic Gregorian calendar (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -59,11 +62,15 @@ func asRowError(err error, re **RowError) bool {
 }
 
 func parallelRead(t testing.TB, in []byte, setup func(*Decoder), workers, block int) outcome2 {
+	return parallelReadFrom(t, bytes.NewReader(in), int64(len(in)), setup, workers, block)
+}
+
+func parallelReadFrom(t testing.TB, src io.ReaderAt, size int64, setup func(*Decoder), workers, block int) outcome2 {
 	d := NewCSVDecoder(nil)
 	setup(d)
 	var o outcome2
 	var mu sync.Mutex
-	sinks, err := d.ReadCSVAt(bytes.NewReader(in), int64(len(in)), ParallelOptions{Workers: workers, BlockSize: block, OnError: func(re *RowError) {
+	sinks, err := d.ReadCSVAt(src, size, ParallelOptions{Workers: workers, BlockSize: block, OnError: func(re *RowError) {
 		o.errors = append(o.errors, fmt.Sprintf("%d %v", re.Line, re))
 	}}, func() Sink { mu.Lock(); defer mu.Unlock(); return &collect{} })
 	if err != nil {
@@ -106,6 +113,19 @@ func differential(t *testing.T, name string, in []byte) {
 				d.Limits = Limits{FieldBytes: 300, Fields: 40, RecordBytes: 2000}
 			}
 			want := sequential(t, in, setup)
+			// Also from a file.
+			file := filepath.Join(t.TempDir(), "in.csv")
+			if err := os.WriteFile(file, in, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if got := parallelReadFrom(t, f, int64(len(in)), setup, 2, 4096); !same(want, got) {
+				t.Fatalf("%s from a file differs:\n%q\n%q", name, want.errors, got.errors)
+			}
 			for _, workers := range []int{1, 3} {
 				for _, block := range []int{64, 1000, 1 << 20} {
 					got := parallelRead(t, in, setup, workers, block)

@@ -1,0 +1,72 @@
+// Command perf measures the end-to-end path on a canonical CSV file:
+// reading, validating and tallying by unit in parallel, then computing
+// the indicators with intervals of every unit for every item. It prints
+// the wall time, throughput and peak resident memory (RSS).
+//
+//	go run ./internal/synth/cmd/synthcsv -n 10000000 -units 600 > /tmp/feedback.csv
+//	go build -o /tmp/perf ./internal/perf && /tmp/perf /tmp/feedback.csv
+//
+// Run it once per measurement (peak RSS is per process); compare.sh runs
+// it several times beside DuckDB and prints medians.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/survey"
+)
+
+func main() {
+	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "parsing workers")
+	dup := flag.Bool("dup", false, "check for duplicate response IDs (one worker, memory grows with rows)")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: perf [-workers N] [-dup] FILE.csv")
+		os.Exit(2)
+	}
+	start := time.Now()
+	f, err := os.Open(flag.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	d := survey.NewCSVDecoder(nil)
+	d.SkipDuplicateCheck = !*dup
+	t, err := scoring.TallyCSV(d, f, st.Size(), scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}}, survey.ParallelOptions{Workers: *workers})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cat := catalogue.Default()
+	results, err := scoring.Score(t, cat, scoring.CatalogueScales(cat), scoring.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	wall := time.Since(start)
+	// A check figure to compare with other tools: the index over all units.
+	total := t.Regroup()
+	all, _ := scoring.Score(total, cat, scoring.CatalogueScales(cat), scoring.Options{})
+	index, _ := all[0].Indicator("recommend", scoring.Index)
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	s := d.Summary()
+	mb := float64(st.Size()) / 1e6
+	fmt.Printf("file %s: %.0f MB, %d rows (%d accepted, %d rejected)\n", flag.Arg(0), mb, s.Rows, s.Accepted, s.Rejected)
+	fmt.Printf("groups %d, indicators %d, overall index %.4f (n %d)\n", len(results), len(results)*15, index.Estimate, index.N)
+	fmt.Printf("wall %.3f s, %.1f M rows/s, %.0f MB/s, peak RSS %.0f MB, workers %d\n",
+		wall.Seconds(), float64(s.Rows)/wall.Seconds()/1e6, mb/wall.Seconds(), float64(ru.Maxrss)/1024, *workers)
+}
