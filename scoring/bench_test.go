@@ -52,3 +52,24 @@ func BenchmarkScore10kGroups(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTallyDecoded measures Tallies.Add on decoded responses
+// grouped by unit over all time, the grouping of the national per-unit
+// indicators: responses per second on one core.
+func BenchmarkTallyDecoded(b *testing.B) {
+	rs := synthetic(100_000, 1)
+	for i := range rs {
+		rs[i].Unit = "u" + strconv.Itoa(i%600)
+	}
+	t := NewTallies(Grouping{By: []Dimension{ByUnit}})
+	for _, r := range rs {
+		t.Add(r)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		t.Add(rs[n%len(rs)])
+		n++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "responses/s")
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -349,9 +350,24 @@ func splitRecord(b []byte, pos int, comma byte, lim limits) (fields [][]byte, ne
 // worker reuses one slice for all its records.
 func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits) (_ [][]byte, next, lines int, firstQuoted bool, err error) {
 	fields = fields[:0]
+	i := pos
 	// Most records have no quotes: find the end of the line, and if it
-	// has none, split on the separator alone.
-	if nl := bytes.IndexByte(b[pos:], '\n'); nl >= 0 && bytes.IndexByte(b[pos:pos+nl], '"') < 0 {
+	// has none, split on the separator alone. If it has, split the part
+	// before the first quote that way (quotes are mostly in the comment
+	// at the end) and read the rest byte by byte below.
+	nl := bytes.IndexByte(b[pos:], '\n')
+	q := -1
+	if nl >= 0 {
+		q = bytes.IndexByte(b[pos:pos+nl], '"')
+	}
+	if q > 0 && b[pos+q-1] == comma && q <= lim.FieldBytes {
+		fields = splitComma(fields, b[pos:pos+q-1], comma)
+		if len(fields) >= lim.Fields {
+			return nil, 0, 0, false, errStructure
+		}
+		i = pos + q
+	}
+	if nl >= 0 && q < 0 {
 		line := b[pos : pos+nl]
 		if checkSize(len(line), lim) != nil {
 			return nil, 0, 0, false, errStructure
@@ -359,14 +375,7 @@ func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits)
 		if len(line) > 0 && line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
 		}
-		start := 0
-		for i, c := range line {
-			if c == comma {
-				fields = append(fields, line[start:i])
-				start = i + 1
-			}
-		}
-		fields = append(fields, line[start:])
+		fields = splitComma(fields, line, comma)
 		if len(fields) > lim.Fields {
 			return nil, 0, 0, false, errStructure
 		}
@@ -379,7 +388,6 @@ func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits)
 		}
 		return fields, pos + nl + 1, 1, false, nil
 	}
-	i := pos
 	for {
 		if len(fields) >= lim.Fields {
 			return nil, 0, 0, false, errStructure
@@ -455,6 +463,33 @@ func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits)
 			return fields, j + 1, lines + 1, firstQuoted, checkSize(j-pos, lim)
 		}
 	}
+}
+
+// splitComma appends the fields of a line without quotes, looking at
+// eight bytes at a time: a byte equal to the separator becomes zero after
+// an XOR, and zero bytes are flagged exactly by the carry-free test
+// ^((x & 0x7f…) + 0x7f… | x | 0x7f…).
+func splitComma(fields [][]byte, line []byte, comma byte) [][]byte {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	pattern := uint64(comma) * 0x0101010101010101
+	start, i := 0, 0
+	for ; i+8 <= len(line); i += 8 {
+		x := binary.LittleEndian.Uint64(line[i:]) ^ pattern
+		m := ^((x&low7 + low7) | x | low7)
+		for m != 0 {
+			j := i + bits.TrailingZeros64(m)/8
+			fields = append(fields, line[start:j])
+			start = j + 1
+			m &= m - 1
+		}
+	}
+	for ; i < len(line); i++ {
+		if line[i] == comma {
+			fields = append(fields, line[start:i])
+			start = i + 1
+		}
+	}
+	return append(fields, line[start:])
 }
 
 // checkSize is stricter than csvscan's limit on the raw record (which
