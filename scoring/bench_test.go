@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"bytes"
 	"strconv"
 	"testing"
 
@@ -72,4 +73,33 @@ func BenchmarkTallyDecoded(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "responses/s")
+}
+
+// BenchmarkTallyCSVEndToEnd measures the end-to-end path on in-memory
+// CSV: parallel read and validation, tallies by unit, and the indicators
+// of every unit.
+func BenchmarkTallyCSVEndToEnd(b *testing.B) {
+	var buf bytes.Buffer
+	enc := survey.NewCSVEncoder(&buf)
+	for i, r := range synthetic(50_000, 5) {
+		r.ID = "r" + strconv.Itoa(i)
+		r.Unit = "u" + strconv.Itoa(i%600)
+		enc.Encode(r)
+	}
+	enc.Flush()
+	in := buf.Bytes()
+	cat := catalogue.Default()
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		d := survey.NewCSVDecoder(nil)
+		d.SkipDuplicateCheck = true
+		t, err := TallyCSV(d, bytes.NewReader(in), int64(len(in)), Grouping{By: []Dimension{ByUnit}}, survey.ParallelOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Score(t, cat, CatalogueScales(cat), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(50_000*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
