@@ -52,6 +52,7 @@ type TextError struct {
 	Fallback []i18n.Lang // the fallback languages tried, if any
 }
 
+// Error says which entry lacks a text in which language.
 func (e *TextError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "catalogue: %s: %v (%s)", e.Key, ErrNoText, e.Lang)
@@ -78,6 +79,7 @@ type DataError struct {
 	Err   error  // what is wrong
 }
 
+// Error says which file and place has which problem.
 func (e *DataError) Error() string {
 	var b strings.Builder
 	b.WriteString("catalogue: ")
@@ -106,6 +108,7 @@ type TemplateError struct {
 	Err      error
 }
 
+// Error says which template, field and item has which problem.
 func (e *TemplateError) Error() string {
 	var b strings.Builder
 	b.WriteString("catalogue: template")

@@ -174,6 +174,7 @@ type RowError struct {
 	Err      error
 }
 
+// Error gives the verdict and every problem of the record, in English.
 func (e *RowError) Error() string {
 	verdict := "accepted without invalid answers"
 	if e.Rejected {
