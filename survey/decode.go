@@ -234,7 +234,7 @@ func (d *Decoder) All() iter.Seq2[Response, error] {
 				return
 			case bad != nil:
 				d.summary.Rows++
-				d.count(Response{}, false, []*ValidationError{bad})
+				d.summary.count(false, []*ValidationError{bad})
 				if !yield(Response{}, &RowError{Line: bad.Line, Rejected: true, Err: bad}) {
 					return
 				}
@@ -242,7 +242,7 @@ func (d *Decoder) All() iter.Seq2[Response, error] {
 			}
 			d.summary.Rows++
 			r, kept, ok, errs := d.decode(v, raw)
-			d.count(kept, ok, errs)
+			d.summary.count(ok, errs)
 			if len(errs) == 0 {
 				if !yield(kept, nil) {
 					return
@@ -272,10 +272,6 @@ func (d *Decoder) Summary() Summary {
 	s.DroppedBy = maps.Clone(s.DroppedBy)
 	s.IgnoredColumns = slices.Clone(s.IgnoredColumns)
 	return s
-}
-
-func (d *Decoder) count(kept Response, ok bool, errs []*ValidationError) {
-	d.summary.count(ok, errs)
 }
 
 // count adds one record's outcome.
