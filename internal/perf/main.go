@@ -6,6 +6,8 @@
 //	go run ./internal/synth/cmd/synthcsv -n 10000000 -units 600 > /tmp/feedback.csv
 //	go build -o /tmp/perf ./internal/perf && /tmp/perf /tmp/feedback.csv
 //
+// With -cpuprofile FILE it writes a CPU profile for go tool pprof.
+//
 // Run it once per measurement (peak RSS is per process); compare.sh runs
 // it several times beside DuckDB and prints medians.
 package main
@@ -15,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -26,10 +29,20 @@ import (
 func main() {
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "parsing workers")
 	dup := flag.Bool("dup", false, "check for duplicate response IDs (one worker, memory grows with rows)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: perf [-workers N] [-dup] FILE.csv")
 		os.Exit(2)
+	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	f, err := os.Open(flag.Arg(0))
