@@ -343,13 +343,17 @@ func lastBoundary(b []byte) int {
 // and errStructure for anything irregular (bare or unterminated quotes,
 // text after a closing quote, limits exceeded).
 func splitRecord(b []byte, pos int, comma byte, lim limits) (fields [][]byte, next, lines int, firstQuoted bool, err error) {
-	return splitRecordInto(nil, b, pos, comma, lim)
+	var scratch []byte
+	return splitRecordInto(nil, &scratch, b, pos, comma, lim)
 }
 
-// splitRecordInto is splitRecord appending to fields[:0], so that a
-// worker reuses one slice for all its records.
-func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits) (_ [][]byte, next, lines int, firstQuoted bool, err error) {
+// splitRecordInto is splitRecord appending to fields[:0], and unescaping
+// quoted fields with "" into *scratch, so that a worker reuses one slice
+// and one buffer for all its records. (If the buffer grows, fields
+// already cut from it keep the old array, whose bytes do not change.)
+func splitRecordInto(fields [][]byte, scratch *[]byte, b []byte, pos int, comma byte, lim limits) (_ [][]byte, next, lines int, firstQuoted bool, err error) {
 	fields = fields[:0]
+	*scratch = (*scratch)[:0]
 	i := pos
 	// Most records have no quotes: find the end of the line, and if it
 	// has none, split on the separator alone. If it has, split the part
@@ -402,7 +406,7 @@ func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits)
 			}
 			i++
 			var f []byte
-			segStart := i
+			segStart, escStart, escaped := i, len(*scratch), false
 			for {
 				j := bytes.IndexByte(b[i:], '"')
 				if j < 0 {
@@ -410,14 +414,16 @@ func splitRecordInto(fields [][]byte, b []byte, pos int, comma byte, lim limits)
 				}
 				lines += bytes.Count(b[i:i+j], []byte{'\n'})
 				if i+j+1 < len(b) && b[i+j+1] == '"' { // "" inside quotes
-					f = append(f, b[i:i+j+1]...)
+					*scratch = append(*scratch, b[i:i+j+1]...)
+					escaped = true
 					i += j + 2
 					continue
 				}
-				if f == nil {
+				if !escaped {
 					f = b[segStart : i+j]
 				} else {
-					f = append(f, b[i:i+j]...)
+					*scratch = append(*scratch, b[i:i+j]...)
+					f = (*scratch)[escStart:len(*scratch):len(*scratch)]
 				}
 				i += j + 1
 				break
@@ -504,9 +510,11 @@ func checkSize(n int, lim limits) error {
 
 // worker parses and checks the records of pieces.
 type worker struct {
-	fields [][]byte
-	ascii  bool // the current record has only ASCII bytes
-	last   struct {
+	resp    Response // the view passed to the sink
+	fields  [][]byte
+	scratch []byte // unescaped quoted fields of the current record
+	ascii   bool   // the current record has only ASCII bytes
+	last    struct {
 		inst  []byte
 		entry *instEntry
 		key   maskKey
@@ -542,7 +550,7 @@ func (w *worker) piece(pc piece) result {
 	}
 	b, pos, line := pc.data, 0, pc.line
 	for pos < len(b) {
-		fields, next, lines, firstQuoted, err := splitRecordInto(w.fields, b, pos, w.p.comma, w.p.lim)
+		fields, next, lines, firstQuoted, err := splitRecordInto(w.fields, &w.scratch, b, pos, w.p.comma, w.p.lim)
 		w.fields = fields
 		if err != nil {
 			w.p.failed.Store(true)
@@ -689,7 +697,10 @@ func (w *worker) check(fields [][]byte) (*Response, bool) {
 	if tmpl != nil && tmpl.Instrument().Ref() != ie.ref {
 		return nil, false
 	}
-	r := Response{ID: view(id), Submitted: submitted, Instrument: ie.ref, Region: view(meta[fRegion]), Provider: view(meta[fProvider]),
+	// One Response per worker, reused: returning a new one would allocate
+	// per row.
+	r := &w.resp
+	*r = Response{ID: view(id), Submitted: submitted, Instrument: ie.ref, Region: view(meta[fRegion]), Provider: view(meta[fProvider]),
 		Unit: view(unit), Service: view(meta[fService]), Comment: view(meta[fComment])}
 	if r.Channel, ok = channelOf(meta[fChannel]); !ok {
 		return nil, false
@@ -743,7 +754,7 @@ func (w *worker) check(fields [][]byte) (*Response, bool) {
 		p.d.seen[string(id)] = struct{}{}
 	}
 	r.Answers = w.answers
-	return &r, true
+	return r, true
 }
 
 // masksFor computes, per input column, the answer values valid for the
