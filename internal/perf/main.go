@@ -82,6 +82,10 @@ func main() {
 	mb := float64(st.Size()) / 1e6
 	fmt.Printf("file %s: %.0f MB, %d rows (%d accepted, %d rejected)\n", flag.Arg(0), mb, s.Rows, s.Accepted, s.Rejected)
 	fmt.Printf("groups %d, indicators %d, overall index %.4f (n %d), %.2f allocations per row\n", len(results), len(results)*15, index.Estimate, index.N, float64(ms.Mallocs)/float64(max(s.Rows, 1)))
-	fmt.Printf("wall %.3f s, %.1f M rows/s, %.0f MB/s, peak RSS %.0f MB, workers %d\n",
-		wall.Seconds(), float64(s.Rows)/wall.Seconds()/1e6, mb/wall.Seconds(), float64(ru.Maxrss)/1024, *workers)
+	used := fmt.Sprint(*workers)
+	if *dup {
+		used = "1 (duplicate-ID check)"
+	}
+	fmt.Printf("wall %.3f s, %.1f M rows/s, %.0f MB/s, peak RSS %.0f MB, workers %s\n",
+		wall.Seconds(), float64(s.Rows)/wall.Seconds()/1e6, mb/wall.Seconds(), float64(ru.Maxrss)/1024, used)
 }
