@@ -702,13 +702,13 @@ func (w *worker) check(fields [][]byte) (*Response, bool) {
 	r := &w.resp
 	*r = Response{ID: view(id), Submitted: submitted, Instrument: ie.ref, Region: view(meta[fRegion]), Provider: view(meta[fProvider]),
 		Unit: view(unit), Service: view(meta[fService]), Comment: view(meta[fComment])}
-	if r.Channel, ok = channelOf(meta[fChannel]); !ok {
+	if r.Channel, ok = fastCode[Channel](channelCodes, meta[fChannel]); !ok {
 		return nil, false
 	}
-	if r.Role, ok = roleOf(meta[fRole]); !ok {
+	if r.Role, ok = fastCode[Role](roleCodes, meta[fRole]); !ok {
 		return nil, false
 	}
-	if r.Lang, ok = langOf(meta[fLang]); !ok {
+	if r.Lang, ok = fastCode[i18n.Lang](langCodes, meta[fLang]); !ok {
 		return nil, false
 	}
 	key := maskKey{ie.inst, tmpl}
@@ -780,41 +780,28 @@ func (w *worker) masksFor(inst *catalogue.Instrument, tmpl *catalogue.Template) 
 	return masks
 }
 
-func channelOf(b []byte) (Channel, bool) {
+// fastCode is the fast path's exact match of a code (no spaces, no case
+// folding: anything else goes to the general code, which trims and maps).
+func fastCode[T ~uint8](codes []string, b []byte) (T, bool) {
 	if len(b) == 0 {
-		return ChannelUnknown, true
+		return 0, true
 	}
-	for i, c := range channelCodes {
-		if i > 0 && c == view(b) {
-			return Channel(i), true
+	for i := 1; i < len(codes); i++ {
+		if codes[i] == view(b) {
+			return T(i), true
 		}
 	}
 	return 0, false
 }
 
-func langOf(b []byte) (i18n.Lang, bool) {
-	if len(b) == 0 {
-		return i18n.Und, true
-	}
+// langCodes lists the language codes by i18n.Lang value.
+var langCodes = func() []string {
+	out := []string{""}
 	for _, l := range i18n.All() {
-		if l.String() == view(b) {
-			return l, true
-		}
+		out = append(out, l.String())
 	}
-	return 0, false
-}
-
-func roleOf(b []byte) (Role, bool) {
-	if len(b) == 0 {
-		return RoleUnknown, true
-	}
-	for i, c := range roleCodes {
-		if i > 0 && c == view(b) {
-			return Role(i), true
-		}
-	}
-	return 0, false
-}
+	return out
+}()
 
 // parseRFC3339 reads "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" as
 // time.Parse does, and reports false for anything else (which the
