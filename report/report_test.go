@@ -279,7 +279,7 @@ func TestCharts(t *testing.T) {
 	}
 	svg = TrendChart("z", l, trendPoints)
 	wellFormed(t, "trend chart", []byte(svg))
-	if count(svg, "<circle") != 4 || count(svg, "<polyline") != 3 || count(svg, `class="version-break"`) != 1 || count(svg, "<polygon") != 3 {
+	if count(svg, "<circle") != 4 || count(svg, `class="whisker"`) != 4 || count(svg, "<polyline") != 3 || count(svg, `class="version-break"`) != 1 || count(svg, "<polygon") != 3 {
 		t.Errorf("trend chart: %d circles, %d lines, %d breaks", count(svg, "<circle"), count(svg, "<polyline"), count(svg, `class="version-break"`))
 	}
 }

@@ -231,6 +231,9 @@ func TrendChart(id string, l i18n.Lang, points []TrendPoint) string {
 	for i, p := range points {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">%s</text>`, x(i), h-bottom+18, esc(p.Period))
 		if p.Valid {
+			// A whisker too, so a month standing alone (its neighbours
+			// without value) still shows its interval.
+			fmt.Fprintf(&b, `<line class="whisker" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1f5f8b"/>`, x(i), y(p.Low), x(i), y(p.High))
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="#1f5f8b"><title>%s</title></circle>`, x(i), y(p.Estimate), esc(desc[i]))
 		}
 	}
