@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/scoring"
 )
@@ -32,15 +31,15 @@ func (t *Table) total() (Row, bool) {
 	return Row{}, false
 }
 
-// column returns the index of the column of an item.
-func (t *Table) column(item string) int {
-	return slices.IndexFunc(t.Columns, func(c Column) bool { return c.Item == item })
+// column returns the index of the first column of an indicator kind.
+func (t *Table) column(k scoring.Kind) int {
+	return slices.IndexFunc(t.Columns, func(c Column) bool { return c.Kind == k })
 }
 
 // IndexPoints returns the chart points of the published rows' index, and
 // the total's index as the reference (NaN without a total).
 func (t *Table) IndexPoints() (points []IndexPoint, reference float64, ok bool) {
-	i := t.column("recommend")
+	i := t.column(scoring.Index)
 	if i < 0 {
 		return nil, 0, false
 	}
@@ -74,16 +73,23 @@ func (t *Table) DistributionRows(r Row) []DistributionRow {
 	return out
 }
 
-// agreeLabels returns the labels of the agree scale's values in l.
-func agreeLabels(cat *catalogue.Catalogue, l i18n.Lang) [6]string {
+// agreeLabels returns the labels of the values of the scale of the
+// table's first agree item (the national agree scale, 1–5 and can't-say),
+// in the table's language.
+func (t *Table) agreeLabels() [6]string {
 	var out [6]string
-	s, err := cat.Scale("agree-5")
-	if err != nil {
+	i := t.column(scoring.Agreement)
+	if i < 0 || len(t.Rows) == 0 {
+		return out
+	}
+	o := t.Options
+	s, ok := scoring.CatalogueScales(o.catalogue(), o.Templates...)(t.Rows[0].Key.Instrument, t.Columns[i].Item)
+	if !ok {
 		return out
 	}
 	for v := range out {
 		if ts, ok := s.Label(v); ok {
-			if txt, err := ts.Lookup(l, i18n.English); err == nil {
+			if txt, err := ts.Lookup(t.Lang, i18n.English); err == nil {
 				out[v] = txt.Value
 			}
 		}
@@ -104,7 +110,7 @@ func (t *Table) Document() *Document {
 	}
 	if tot, ok := t.total(); ok {
 		if rows := t.DistributionRows(tot); len(rows) > 0 && tot.Suppressed == scoring.Published {
-			chart := DistributionChart("distribution", l, rows, agreeLabels(t.Options.catalogue(), l))
+			chart := DistributionChart("distribution", l, rows, t.agreeLabels())
 			d.Blocks = append(d.Blocks, Block{Heading: label(l, "chart.distribution")}, Block{Chart: chart, Alt: altText(chart)})
 		}
 	}

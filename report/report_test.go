@@ -265,8 +265,11 @@ func TestCharts(t *testing.T) {
 		t.Errorf("index chart:\n%s", svg)
 	}
 	rows := []DistributionRow{{"Saatavuus", [6]int64{3, 1, 2, 5, 30, 60}}, {"Turvallisuus", [6]int64{0, 0, 0, 0, 0, 0}}}
-	svg = DistributionChart("y", l, rows, agreeLabels(catalogue.Default(), l))
+	svg = DistributionChart("y", l, rows, buildTable(t, l).agreeLabels())
 	wellFormed(t, "distribution chart", []byte(svg))
+	if !strings.Contains(svg, "5 täysin samaa mieltä") {
+		t.Error("distribution legend lacks the scale's labels")
+	}
 	if count(svg, "<rect") != 5*len(rows)+5 {
 		t.Errorf("distribution chart has %d rects, want %d", count(svg, "<rect"), 5*len(rows)+5)
 	}

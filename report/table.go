@@ -187,14 +187,14 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 	}
 	suppressed := suppress(shown, totals, o.Suppression)
 
-	var comparisons map[[2]string]scoring.Comparison
+	var comparisons map[cellKey]scoring.Comparison
 	if o.CompareWithin != 0 {
-		comparisons = map[[2]string]scoring.Comparison{}
+		comparisons = map[cellKey]scoring.Comparison{}
 		for _, c := range scoring.ComparePeers(shown.Groups(), o.CompareWithin, scales, scoring.CompareOptions{Level: o.Scoring.Level, Adjust: o.Adjust}) {
-			comparisons[[2]string{keyID(c.Key), c.Item}] = c
+			comparisons[cellKey{c.Key, c.Item}] = c
 		}
 	}
-	standardized := map[[2]string]scoring.Standardized{}
+	standardized := map[cellKey]scoring.Standardized{}
 	if len(o.Standardize) > 0 {
 		fine := t.Regroup(append(slices.Clone(by), o.Standardize...)...)
 		groups := fine.Groups()
@@ -208,7 +208,7 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 			}
 			mix := scoring.ReferenceMix(groups, o.Standardize, col.Item)
 			for _, st := range scoring.Standardize(groups, o.Standardize, col.Item, s, mix, o.Scoring) {
-				standardized[[2]string{keyID(st.Key), col.Item}] = st
+				standardized[cellKey{st.Key, col.Item}] = st
 			}
 		}
 	}
@@ -246,8 +246,11 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 	return tbl, nil
 }
 
-// keyID identifies a key in maps across regrouping.
-func keyID(k scoring.Key) string { return fmt.Sprintf("%v", k) }
+// cellKey identifies a group's item.
+type cellKey struct {
+	key  scoring.Key
+	item string
+}
 
 func displayName(names map[string]string, d scoring.Dimension, code string, l i18n.Lang) string {
 	if n, ok := names[code]; ok {
@@ -292,7 +295,7 @@ func columns(cat *catalogue.Catalogue, results []scoring.Result, l i18n.Lang) []
 	return out
 }
 
-func cells(cols []Column, r scoring.Result, cmps map[[2]string]scoring.Comparison, std map[[2]string]scoring.Standardized) []Cell {
+func cells(cols []Column, r scoring.Result, cmps map[cellKey]scoring.Comparison, std map[cellKey]scoring.Standardized) []Cell {
 	out := make([]Cell, len(cols))
 	for i, col := range cols {
 		c := Cell{Indicator: scoring.Indicator{Item: col.Item, Kind: col.Kind}}
@@ -302,10 +305,10 @@ func cells(cols []Column, r scoring.Result, cmps map[[2]string]scoring.Compariso
 		if m, ok := r.Indicator(col.Item, scoring.Mean); ok {
 			c.Mean = &m
 		}
-		if cm, ok := cmps[[2]string{keyID(r.Key), col.Item}]; ok {
+		if cm, ok := cmps[cellKey{r.Key, col.Item}]; ok {
 			c.Comparison = &cm
 		}
-		if st, ok := std[[2]string{keyID(r.Key), col.Item}]; ok {
+		if st, ok := std[cellKey{r.Key, col.Item}]; ok {
 			c.Standardized = &st
 		}
 		out[i] = c

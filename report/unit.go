@@ -66,7 +66,7 @@ func UnitReport(in UnitInput, o Options) (*Document, error) {
 				Block{Heading: label(l, "report.weakest")}, Block{List: weak})
 		}
 		if rows := tbl.DistributionRows(unit); len(rows) > 0 {
-			chart := DistributionChart("unit-distribution", l, rows, agreeLabels(o.catalogue(), l))
+			chart := DistributionChart("unit-distribution", l, rows, tbl.agreeLabels())
 			doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "chart.distribution")}, Block{Chart: chart, Alt: altText(chart)})
 		}
 	}
@@ -133,7 +133,7 @@ func trend(in UnitInput, o Options) []TrendPoint {
 			continue
 		}
 		p := TrendPoint{Period: r.Key.Period.String(), Instrument: r.Key.Instrument.String()}
-		if ind, ok := r.Indicator("recommend", scoring.Index); ok && ind.Valid && r.Responses >= int64(min) {
+		if ind, ok := r.OfKind(scoring.Index); ok && ind.Valid && r.Responses >= int64(min) {
 			p.Valid, p.Estimate, p.Low, p.High, p.N = true, ind.Estimate, ind.Interval.Low, ind.Interval.High, ind.N
 		}
 		out = append(out, p)

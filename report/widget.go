@@ -63,7 +63,7 @@ func Widget(t *scoring.Tallies, unit string, o Options) (WidgetPayload, error) {
 		return p, nil
 	}
 	p.Instrument = found.Key.Instrument.String()
-	ind, _ := found.Indicator("recommend", scoring.Index)
+	ind, _ := found.OfKind(scoring.Index)
 	if found.Responses < int64(min) || !ind.Valid {
 		p.Suppressed = true
 		if o.Suppression.ShowCounts {

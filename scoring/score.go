@@ -63,6 +63,18 @@ func (r Result) Indicator(item string, k Kind) (Indicator, bool) {
 	return Indicator{}, false
 }
 
+// OfKind returns the group's first indicator of kind k: for Index, the
+// recommendation index (an instrument has one recommendation question, and
+// own statements cannot use its scale), whatever the item's ID.
+func (r Result) OfKind(k Kind) (Indicator, bool) {
+	for _, ind := range r.Indicators {
+		if ind.Kind == k {
+			return ind, true
+		}
+	}
+	return Indicator{}, false
+}
+
 // Score computes the indicators of every group of t, sorted by key, with
 // items in national order (own statements after, by ID). Items whose
 // scale is unknown are left out and reported in the error, wrapping
