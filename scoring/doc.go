@@ -10,7 +10,8 @@
 // rolling window ([PeriodKind]) in the calendar of Europe/Helsinki.
 // Tallies merge exactly and serialize to JSON and a compact binary form,
 // so partial results from separate processes or counties combine into the
-// single-pass result. [Rollup] sums unit tallies up the organisation tree.
+// single-pass result. [TallyCSV] reads a CSV file in parallel straight
+// into tallies. [Rollup] sums unit tallies up the organisation tree.
 // Aggregation always sums counts and then computes; it never averages
 // percentages or means.
 //

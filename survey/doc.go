@@ -36,6 +36,9 @@
 // within the [Limits]. [CSVEncoder] and [NDJSONEncoder] write the same
 // formats; decoding what they wrote gives the same responses. CSV meant
 // for people can neutralise spreadsheet formulas ([NeutralizeFormula]).
+// For national-scale files, [Decoder.ReadCSVAt] reads CSV in parallel with
+// the same results as All: the same responses, problems, line numbers and
+// summary.
 //
 // # Free text
 //

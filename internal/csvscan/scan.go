@@ -107,10 +107,6 @@ func (s *Scanner) peekByte() (byte, bool) {
 	return b[0], true
 }
 
-// Line returns the line number the next record starts on (after blank
-// lines are skipped it may be larger).
-func (s *Scanner) Line() int { return s.line }
-
 type state uint8
 
 const (
