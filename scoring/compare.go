@@ -225,15 +225,8 @@ type CompareOptions struct {
 // p-values.
 func ComparePeers(groups []Group, within Dimension, scales Scales, o CompareOptions) []Comparison {
 	level := Options{Level: o.Level}.level()
-	peerKey := func(k Key) Key {
-		var by []Dimension
-		for _, d := range []Dimension{ByRegion, ByProvider, ByUnit, ByService, ByChannel, ByRole, ByLang} {
-			if d != within {
-				by = append(by, d)
-			}
-		}
-		return project(k, by)
-	}
+	others := except(within)
+	peerKey := func(k Key) Key { return project(k, others) }
 	sums := map[Key]map[string]Tally{}
 	for _, g := range groups {
 		pk := peerKey(g.Key)

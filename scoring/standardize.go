@@ -20,8 +20,9 @@ func stratumKey(k Key, strata []Dimension) Key {
 	return s
 }
 
-func unitKey(k Key, strata []Dimension) Key {
-	return project(k, slices.DeleteFunc(slices.Clone(allDims), func(d Dimension) bool { return slices.Contains(strata, d) }))
+// except returns every dimension but the given ones.
+func except(dims ...Dimension) []Dimension {
+	return slices.DeleteFunc(slices.Clone(allDims), func(d Dimension) bool { return slices.Contains(dims, d) })
 }
 
 // ReferenceMix returns the mix of strata among all answers to item in the
@@ -77,8 +78,9 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 		byStr  map[Key]Tally
 	}
 	units := map[Key]*parts{}
+	unitDims := except(strata...)
 	for _, g := range groups {
-		uk := unitKey(g.Key, strata)
+		uk := project(g.Key, unitDims)
 		p := units[uk]
 		if p == nil {
 			p = &parts{byStr: map[Key]Tally{}}

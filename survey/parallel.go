@@ -627,14 +627,8 @@ func asciiOnly(b []byte) bool {
 	return true
 }
 
-func ascii(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return utf8.Valid(b)
-		}
-	}
-	return true
-}
+// validText reports whether b is valid UTF-8, quickly for ASCII.
+func validText(b []byte) bool { return asciiOnly(b) || utf8.Valid(b) }
 
 // check makes the general decoder's checks on a regular record without
 // allocating. It returns false whenever the record is not certainly
@@ -653,7 +647,7 @@ func (w *worker) check(fields [][]byte) (*Response, bool) {
 	}
 	if !w.ascii { // else every field is ASCII, so valid UTF-8
 		for _, f := range []int{fID, fRegion, fProvider, fUnit, fService, fComment} {
-			if !ascii(meta[f]) {
+			if !validText(meta[f]) {
 				return nil, false
 			}
 		}
