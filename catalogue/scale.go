@@ -28,11 +28,24 @@ const (
 
 var scaleKindNames = []string{"", "recommendation", "agree", "yes-no"}
 
+// The band names each kind of scale defines, as written in the data.
+// Scoring refers to bands by these names; their value ranges are data.
+const (
+	BandDetractor = "detractor" // recommendation: detractors (0–6 nationally)
+	BandPassive   = "passive"   // recommendation: passives
+	BandPromoter  = "promoter"  // recommendation: promoters
+	BandDisagree  = "disagree"  // agree scale: disagreeing answers
+	BandNeutral   = "neutral"   // agree scale: neither
+	BandAgree     = "agree"     // agree scale: agreeing answers
+	BandYes       = "yes"       // yes/no scale: yes
+	BandNo        = "no"        // yes/no scale: no
+)
+
 // bandNames lists the bands each kind of scale must define, in order.
 var bandNames = map[ScaleKind][]string{
-	KindRecommendation: {"detractor", "passive", "promoter"},
-	KindAgree:          {"disagree", "neutral", "agree"},
-	KindYesNo:          {"yes", "no"},
+	KindRecommendation: {BandDetractor, BandPassive, BandPromoter},
+	KindAgree:          {BandDisagree, BandNeutral, BandAgree},
+	KindYesNo:          {BandYes, BandNo},
 }
 
 // String returns the kind as written in the data: "recommendation",

@@ -145,7 +145,7 @@ func cantSay(t Tally, s catalogue.Scale) int64 {
 // 0–6 on the national scale) come from the catalogue.
 func IndexOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options) Indicator {
 	b := bandCounts(t, s)
-	ind := Indicator{Item: item, Kind: Index, Positive: b["promoter"], Neutral: b["passive"], Negative: b["detractor"],
+	ind := Indicator{Item: item, Kind: Index, Positive: b[catalogue.BandPromoter], Neutral: b[catalogue.BandPassive], Negative: b[catalogue.BandDetractor],
 		CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
 	ind.N = ind.Positive + ind.Neutral + ind.Negative
 	if ind.N == 0 {
@@ -171,9 +171,9 @@ func ShareOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Optio
 	ind := Indicator{Item: item, CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
 	switch s.Kind() {
 	case catalogue.KindYesNo:
-		ind.Kind, ind.Positive, ind.Negative = YesShare, b["yes"], b["no"]
+		ind.Kind, ind.Positive, ind.Negative = YesShare, b[catalogue.BandYes], b[catalogue.BandNo]
 	default:
-		ind.Kind, ind.Positive, ind.Neutral, ind.Negative = Agreement, b["agree"], b["neutral"], b["disagree"]
+		ind.Kind, ind.Positive, ind.Neutral, ind.Negative = Agreement, b[catalogue.BandAgree], b[catalogue.BandNeutral], b[catalogue.BandDisagree]
 	}
 	ind.N = ind.Positive + ind.Neutral + ind.Negative
 	if o.CantSay == IncludeCantSay {
@@ -202,7 +202,7 @@ func MeanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Option
 
 func meanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options, q *quantiles) Indicator {
 	b := bandCounts(t, s)
-	ind := Indicator{Item: item, Kind: Mean, Positive: b["agree"], Neutral: b["neutral"], Negative: b["disagree"],
+	ind := Indicator{Item: item, Kind: Mean, Positive: b[catalogue.BandAgree], Neutral: b[catalogue.BandNeutral], Negative: b[catalogue.BandDisagree],
 		CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
 	lo, hi := s.Range()
 	var sum, sumSq float64
