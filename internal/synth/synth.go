@@ -15,6 +15,7 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/palaute/palaute/catalogue"
@@ -32,6 +33,11 @@ type Config struct {
 	Days      int       // days covered; default 365
 	// CommentShare is the share of responses with a comment; default 0.3.
 	CommentShare float64
+	// SmallUnits adds that many small units on top of Units and
+	// Responses, for tests of disclosure control: the odd ones get 1–4
+	// responses in all, the even ones 1–4 in every 30 days. Their
+	// responses have IDs "t…" and are interleaved by time.
+	SmallUnits int
 }
 
 func (c Config) withDefaults() Config {
@@ -103,7 +109,49 @@ func Units(c Config) []Unit {
 	}
 	// Shuffle so that the largest units are not all the first services.
 	rng.Shuffle(len(units), func(i, j int) { units[i].weight, units[j].weight = units[j].weight, units[i].weight })
+	for i := range c.SmallUnits {
+		region := regions[i%len(regions)]
+		units = append(units, Unit{
+			OrgUnit: survey.OrgUnit{Region: region, Provider: region + "-" + providers[i/len(regions)%len(providers)], Unit: fmt.Sprintf("s%03d", i+1)},
+			Name:    fmt.Sprintf("%s pieni yksikkö %d", towns[i%len(towns)], i+1),
+			Service: services[i%len(services)].code,
+			effect:  rng.NormFloat64() * 0.3,
+		})
+	}
 	return units
+}
+
+// smallVisit is a response of a small unit: when, and which unit.
+type smallVisit struct {
+	at   time.Time
+	unit int
+}
+
+// smallVisits returns the responses of the configuration's small units,
+// in time order.
+func smallVisits(c Config, units []Unit) []smallVisit {
+	rng := rand.New(rand.NewPCG(c.Seed, 303))
+	var out []smallVisit
+	span := time.Duration(c.Days) * 24 * time.Hour
+	for i := range c.SmallUnits {
+		ui := len(units) - c.SmallUnits + i
+		if i%2 == 0 { // 1–4 responses in all
+			for range 1 + rng.IntN(4) {
+				out = append(out, smallVisit{c.Start.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(time.Second), ui})
+			}
+			continue
+		}
+		for d := 0; d < c.Days; d += 30 { // 1–4 in every 30 days
+			for range 1 + rng.IntN(4) {
+				at := c.Start.Add(time.Duration(d)*24*time.Hour + time.Duration(rng.Int64N(int64(30*24*time.Hour))))
+				if at.Before(c.Start.Add(span)) {
+					out = append(out, smallVisit{at.Truncate(time.Second), ui})
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b smallVisit) int { return a.at.Compare(b.at) })
+	return out
 }
 
 var comments = []string{
@@ -126,71 +174,88 @@ var comments = []string{
 func Responses(c Config) iter.Seq[survey.Response] {
 	c = c.withDefaults()
 	units := Units(c)
-	cum := make([]float64, len(units))
+	cum := make([]float64, len(units)-c.SmallUnits)
 	acc := 0.0
-	for i, u := range units {
+	for i, u := range units[:len(cum)] {
 		acc += u.weight
 		cum[i] = acc
 	}
 	ref := catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
 	statements := []string{"access", "encounter", "participation", "safety", "information", "understandable", "usefulness"}
+	small := smallVisits(c, units)
 	return func(yield func(survey.Response) bool) {
 		rng := rand.New(rand.NewPCG(c.Seed, 202))
 		step := time.Duration(c.Days) * 24 * time.Hour / time.Duration(c.Responses)
+		next := 0 // the next small unit's response
 		for i := 0; i < c.Responses; i++ {
 			x := rng.Float64()
 			ui := 0
 			for ui < len(cum)-1 && cum[ui] < x {
 				ui++
 			}
-			u := units[ui]
-			r := survey.Response{
-				ID:         fmt.Sprintf("s%08d", i+1),
-				Submitted:  c.Start.Add(time.Duration(i)*step + time.Duration(rng.Int64N(int64(step)+1))).Truncate(time.Second),
-				Instrument: ref, Region: u.Region, Provider: u.Provider, Unit: u.Unit, Service: u.Service,
-				Role: survey.RoleClient, Lang: i18n.Finnish,
-			}
-			switch ch := rng.Float64(); {
-			case ch < 0.85:
-				r.Channel = survey.ChannelSMS
-			case ch < 0.92:
-				r.Channel = survey.ChannelKiosk
-			case ch < 0.97:
-				r.Channel = survey.ChannelQR
-			default:
-				r.Channel = survey.ChannelWeb
-			}
-			if rng.Float64() < 0.08 {
-				r.Role = survey.RoleRelative
-			}
-			switch l := rng.Float64(); {
-			case l < 0.06:
-				r.Lang = i18n.Swedish
-			case l < 0.08:
-				r.Lang = i18n.English
-			}
-			// A latent satisfaction: unit effect, kinder SMS answers.
-			mood := u.effect + rng.NormFloat64()
-			if r.Channel == survey.ChannelSMS {
-				mood += 0.25
-			} else if r.Channel == survey.ChannelKiosk {
-				mood -= 0.35
-			}
-			r.Answers = append(r.Answers, survey.Answer{Item: "recommend", Value: recommend(mood, rng)})
-			for k, it := range statements {
-				if rng.Float64() < 0.12 { // not asked or not answered
-					continue
+			at := c.Start.Add(time.Duration(i)*step + time.Duration(rng.Int64N(int64(step)+1))).Truncate(time.Second)
+			for ; next < len(small) && small[next].at.Before(at); next++ {
+				if !yield(response(fmt.Sprintf("t%08d", next+1), small[next].at, units[small[next].unit], ref, statements, c, rng)) {
+					return
 				}
-				r.Answers = append(r.Answers, survey.Answer{Item: it, Value: agree(mood-0.1*float64(k%3), rng)})
 			}
-			if rng.Float64() < c.CommentShare {
-				r.Comment = comments[rng.IntN(len(comments))]
+			if !yield(response(fmt.Sprintf("s%08d", i+1), at, units[ui], ref, statements, c, rng)) {
+				return
 			}
-			if !yield(r) {
+		}
+		for ; next < len(small); next++ {
+			if !yield(response(fmt.Sprintf("t%08d", next+1), small[next].at, units[small[next].unit], ref, statements, c, rng)) {
 				return
 			}
 		}
 	}
+}
+
+// response generates one response of unit u.
+func response(id string, at time.Time, u Unit, ref catalogue.InstrumentRef, statements []string, c Config, rng *rand.Rand) survey.Response {
+	r := survey.Response{
+		ID:         id,
+		Submitted:  at,
+		Instrument: ref, Region: u.Region, Provider: u.Provider, Unit: u.Unit, Service: u.Service,
+		Role: survey.RoleClient, Lang: i18n.Finnish,
+	}
+	switch ch := rng.Float64(); {
+	case ch < 0.85:
+		r.Channel = survey.ChannelSMS
+	case ch < 0.92:
+		r.Channel = survey.ChannelKiosk
+	case ch < 0.97:
+		r.Channel = survey.ChannelQR
+	default:
+		r.Channel = survey.ChannelWeb
+	}
+	if rng.Float64() < 0.08 {
+		r.Role = survey.RoleRelative
+	}
+	switch l := rng.Float64(); {
+	case l < 0.06:
+		r.Lang = i18n.Swedish
+	case l < 0.08:
+		r.Lang = i18n.English
+	}
+	// A latent satisfaction: unit effect, kinder SMS answers.
+	mood := u.effect + rng.NormFloat64()
+	if r.Channel == survey.ChannelSMS {
+		mood += 0.25
+	} else if r.Channel == survey.ChannelKiosk {
+		mood -= 0.35
+	}
+	r.Answers = append(r.Answers, survey.Answer{Item: "recommend", Value: recommend(mood, rng)})
+	for k, it := range statements {
+		if rng.Float64() < 0.12 { // not asked or not answered
+			continue
+		}
+		r.Answers = append(r.Answers, survey.Answer{Item: it, Value: agree(mood-0.1*float64(k%3), rng)})
+	}
+	if rng.Float64() < c.CommentShare {
+		r.Comment = comments[rng.IntN(len(comments))]
+	}
+	return r
 }
 
 // recommend maps a latent mood to 0–10; over the generated mix of units
