@@ -51,7 +51,7 @@ func (t *Table) IndexPoints() (points []IndexPoint, reference float64, ok bool) 
 			}
 			continue
 		}
-		if r.Suppressed == scoring.Published && ind.Valid && !ind.Interval.IsZero() {
+		if ind.Suppressed == scoring.Published && ind.Valid && !ind.Interval.IsZero() {
 			points = append(points, IndexPoint{Label: t.rowName(r), Estimate: ind.Estimate, Low: ind.Interval.Low, High: ind.Interval.High, N: ind.N})
 		}
 	}
@@ -59,11 +59,11 @@ func (t *Table) IndexPoints() (points []IndexPoint, reference float64, ok bool) 
 }
 
 // DistributionRows returns the agree-scale distribution of each agree
-// item in a row.
+// item published in a row.
 func (t *Table) DistributionRows(r Row) []DistributionRow {
 	var out []DistributionRow
 	for i, c := range t.Columns {
-		if c.Kind != scoring.Agreement {
+		if c.Kind != scoring.Agreement || r.Cells[i].Indicator.Suppressed != scoring.Published {
 			continue
 		}
 		dr := DistributionRow{Label: c.Heading}

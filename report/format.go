@@ -10,10 +10,9 @@ import (
 
 // Marks used in tables for people.
 const (
-	markPrimary    = "*"  // hidden: too few respondents
-	markProtective = "**" // hidden to protect another hidden figure
-	markBetter     = "▲"
-	markWorse      = "▼"
+	markHidden = "*" // hidden: too few certain answers
+	markBetter = "▲"
+	markWorse  = "▼"
 )
 
 // scaleOf returns the factor that turns an indicator's estimate into the
@@ -58,13 +57,10 @@ func interval(l i18n.Lang, k scoring.Kind, iv scoring.Interval) string {
 // cellText formats a cell for people: "68 (59–76) ▲", a suppression mark,
 // or "–" for no value.
 func cellText(l i18n.Lang, row Row, c Cell) string {
-	switch row.Suppressed {
-	case scoring.Primary:
-		return i18n.NoValue + markPrimary
-	case scoring.Complementary, scoring.Cascade:
-		return i18n.NoValue + markProtective
-	}
 	ind := c.Indicator
+	if ind.Suppressed != scoring.Published {
+		return i18n.NoValue + markHidden
+	}
 	if !ind.Valid {
 		return i18n.NoValue
 	}
@@ -89,10 +85,9 @@ func cellText(l i18n.Lang, row Row, c Cell) string {
 	return s
 }
 
-// countText formats a row's response count, hidden for suppressed rows
-// unless counts are to be shown.
-func countText(l i18n.Lang, row Row, s scoring.Suppression) string {
-	if row.Suppressed != scoring.Published && !s.ShowCounts {
+// countText formats a row's n, hidden for hidden rows.
+func countText(l i18n.Lang, row Row) string {
+	if row.Suppressed != scoring.Published {
 		return i18n.NoValue
 	}
 	return i18n.FormatInt(l, row.Responses)

@@ -19,9 +19,11 @@ type Block struct {
 	Quotes    []string // quoted comments
 	Table     *Table   // a table (its title is not repeated)
 	// Chart is inline SVG markup with Alt, a text alternative used where
-	// SVG cannot be shown (Markdown).
+	// SVG cannot be shown (Markdown), and Data, the figures behind the
+	// chart for machines (open data).
 	Chart string
 	Alt   string
+	Data  []Record
 }
 
 // Document is a report for people: a title, blocks in order, and footer

@@ -16,22 +16,28 @@ import (
 // group × item. Estimates are unrounded: the index in points (−100…100),
 // shares in percent (0–100). Fields of hidden groups are empty.
 type Record struct {
-	Group      map[string]string `json:"group"` // dimension → code ("" values for the total)
-	Period     string            `json:"period,omitempty"`
-	Total      bool              `json:"total,omitempty"`
-	Item       string            `json:"item"`
-	Kind       scoring.Kind      `json:"kind"`
-	N          *int64            `json:"n"`
-	Estimate   *float64          `json:"estimate"`
-	Low        *float64          `json:"low"`
-	High       *float64          `json:"high"`
-	Excluded   *int64            `json:"excluded"` // can't-say answers excluded from n
-	Suppressed string            `json:"suppressed,omitempty"`
-	Mean       *float64          `json:"mean,omitempty"` // agree items
-	Reference  *float64          `json:"reference,omitempty"`
-	Diff       *float64          `json:"diff,omitempty"`
-	P          *float64          `json:"p,omitempty"`
-	Label      string            `json:"label,omitempty"`
+	Group  map[string]string `json:"group"` // dimension → code ("" values for the total)
+	Period string            `json:"period,omitempty"`
+	Total  bool              `json:"total,omitempty"`
+	Item   string            `json:"item"`
+	Kind   scoring.Kind      `json:"kind"`
+	N      *int64            `json:"n"`
+	// Positive, Neutral and Negative count the answers in the bands
+	// (promoters, passives and detractors; agreeing, neutral and
+	// disagreeing; yes and no), as published: protected counts.
+	Positive   *int64   `json:"positive"`
+	Neutral    *int64   `json:"neutral"`
+	Negative   *int64   `json:"negative"`
+	Estimate   *float64 `json:"estimate"`
+	Low        *float64 `json:"low"`
+	High       *float64 `json:"high"`
+	Excluded   *int64   `json:"excluded"` // can't-say answers excluded from n
+	Suppressed string   `json:"suppressed,omitempty"`
+	Mean       *float64 `json:"mean,omitempty"` // agree items
+	Reference  *float64 `json:"reference,omitempty"`
+	Diff       *float64 `json:"diff,omitempty"`
+	P          *float64 `json:"p,omitempty"`
+	Label      string   `json:"label,omitempty"`
 	// Standardized figures, when the table has them.
 	Standardized     *float64 `json:"standardized,omitempty"`
 	StandardizedLow  *float64 `json:"standardizedLow,omitempty"`
@@ -72,20 +78,9 @@ func (t *Table) Records() []Record {
 		}
 		for i, c := range r.Cells {
 			col := t.Columns[i]
-			rec := Record{Group: group, Period: r.Period, Total: r.Total, Item: col.Item, Kind: col.Kind, Suppressed: r.Suppressed.String()}
-			if r.Suppressed == scoring.Published || t.Options.Suppression.ShowCounts {
-				rec.N = ptr(r.Cells[i].Indicator.N)
-			}
-			if r.Suppressed == scoring.Published {
-				ind := c.Indicator
+			rec := recordOf(group, r.Period, r.Total, col.Item, c.Indicator)
+			if c.Indicator.Suppressed == scoring.Published {
 				k := scaleOf(col.Kind)
-				rec.Excluded = ptr(ind.CantSay)
-				if ind.Valid {
-					rec.Estimate = fptr(ind.Estimate * k)
-					if !ind.Interval.IsZero() {
-						rec.Low, rec.High = fptr(ind.Interval.Low*k), fptr(ind.Interval.High*k)
-					}
-				}
 				if c.Mean != nil && c.Mean.Valid {
 					rec.Mean = fptr(c.Mean.Estimate)
 				}
@@ -102,11 +97,31 @@ func (t *Table) Records() []Record {
 	return out
 }
 
+// recordOf returns the record of one indicator: its counts, estimate and
+// interval when it is published, its reason when it is hidden.
+func recordOf(group map[string]string, period string, total bool, item string, ind scoring.Indicator) Record {
+	rec := Record{Group: group, Period: period, Total: total, Item: item, Kind: ind.Kind, Suppressed: ind.Suppressed.String()}
+	if ind.Suppressed != scoring.Published {
+		return rec
+	}
+	k := scaleOf(ind.Kind)
+	rec.N, rec.Positive, rec.Neutral, rec.Negative = ptr(ind.N), ptr(ind.Positive), ptr(ind.Neutral), ptr(ind.Negative)
+	rec.Excluded = ptr(ind.CantSay)
+	if ind.Valid {
+		rec.Estimate = fptr(ind.Estimate * k)
+		if !ind.Interval.IsZero() {
+			rec.Low, rec.High = fptr(ind.Interval.Low*k), fptr(ind.Interval.High*k)
+		}
+	}
+	return rec
+}
+
 // CSVColumns returns the header of the table's CSV form: the grouping
 // dimensions, "period" when the table has periods, then item, n,
 // estimate, low, high, excluded, suppressed, and with comparisons
 // reference, diff, p, label, and with standardization standardized,
-// standardized_low, standardized_high.
+// standardized_low, standardized_high. The counts positive, neutral and
+// negative follow n.
 func (t *Table) CSVColumns() []string {
 	var cols []string
 	for _, d := range t.By {
@@ -115,7 +130,7 @@ func (t *Table) CSVColumns() []string {
 	if t.Periods {
 		cols = append(cols, "period")
 	}
-	cols = append(cols, "item", "n", "estimate", "low", "high", "excluded", "suppressed")
+	cols = append(cols, "item", "n", "positive", "neutral", "negative", "estimate", "low", "high", "excluded", "suppressed")
 	if t.Options.CompareWithin != 0 {
 		cols = append(cols, "reference", "diff", "p", "label")
 	}
@@ -142,7 +157,7 @@ func (t *Table) CSV(w io.Writer) error {
 		if t.Periods {
 			row = append(row, text(r.Period))
 		}
-		row = append(row, text(r.Item), i64(r.N), f64(r.Estimate), f64(r.Low), f64(r.High), i64(r.Excluded), r.Suppressed)
+		row = append(row, text(r.Item), i64(r.N), i64(r.Positive), i64(r.Neutral), i64(r.Negative), f64(r.Estimate), f64(r.Low), f64(r.High), i64(r.Excluded), r.Suppressed)
 		if t.Options.CompareWithin != 0 {
 			row = append(row, f64(r.Reference), f64(r.Diff), f64(r.P), r.Label)
 		}

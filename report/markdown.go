@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/palaute/palaute/i18n"
+
 	"github.com/palaute/palaute/scoring"
 )
 
@@ -38,7 +40,7 @@ func (t *Table) cellsOf(r Row) []string {
 	if t.Periods {
 		out = append(out, r.Period)
 	}
-	out = append(out, countText(t.Lang, r, t.Options.Suppression))
+	out = append(out, countText(t.Lang, r))
 	for _, c := range r.Cells {
 		out = append(out, cellText(t.Lang, r, c))
 	}
@@ -47,12 +49,11 @@ func (t *Table) cellsOf(r Row) []string {
 
 // notes returns the footnotes that explain the marks used in the table.
 func (t *Table) notes() []string {
-	var primary, protective, better, worse, provisional bool
+	var hidden, better, worse, provisional bool
 	for _, r := range t.Rows {
-		primary = primary || r.Suppressed == scoring.Primary
-		protective = protective || r.Suppressed == scoring.Complementary || r.Suppressed == scoring.Cascade
 		for _, c := range r.Cells {
-			if c.Comparison != nil && r.Suppressed == scoring.Published {
+			hidden = hidden || c.Indicator.Suppressed != scoring.Published
+			if c.Comparison != nil && c.Indicator.Suppressed == scoring.Published {
 				better = better || c.Comparison.Label == scoring.Better
 				worse = worse || c.Comparison.Label == scoring.Worse
 			}
@@ -63,11 +64,12 @@ func (t *Table) notes() []string {
 	}
 	l := t.Lang
 	var n []string
-	if primary {
-		n = append(n, markPrimary+" "+label(l, "report.suppression.primary"))
-	}
-	if protective {
-		n = append(n, markProtective+" "+label(l, "report.suppression.complementary"))
+	if hidden {
+		min := ""
+		if p, ok := t.protection(); ok {
+			min = i18n.FormatInt(l, int64(p.MinAnswers))
+		}
+		n = append(n, markHidden+" "+labelf(l, "report.suppression.hidden", "{min}", min))
 	}
 	if better {
 		n = append(n, markBetter+" "+label(l, "report.compare.better"))

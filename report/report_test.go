@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"flag"
 	"io"
 	"math"
@@ -26,10 +27,20 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 var adult = catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
 
-// fixture returns monthly tallies by unit and channel of a small synthetic
-// county, plus a tiny unit (3 responses) and a small one (7), so that
-// suppression shows, and the units' names.
+// fixture returns protected monthly tallies by unit and channel of a
+// small synthetic county, plus a tiny unit (3 responses) and a small one
+// (7), so that hidden figures show, and the units' names.
 func fixture(t testing.TB) (*scoring.Tallies, map[string]string) {
+	raw, names := rawFixture(t)
+	tl, err := scoring.Protect(raw, scoring.CatalogueScales(catalogue.Default()), scoring.Protection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tl, names
+}
+
+// rawFixture returns the tallies of fixture before protection.
+func rawFixture(t testing.TB) (*scoring.Tallies, map[string]string) {
 	c := synth.Config{Responses: 1500, Units: 6, Seed: 5, Days: 120}
 	tl := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}, Period: scoring.Month})
 	for r := range synth.Responses(c) {
@@ -43,7 +54,7 @@ func fixture(t testing.TB) (*scoring.Tallies, map[string]string) {
 		if i < 3 {
 			unit = "u-tiny"
 		}
-		tl.Add(survey.Response{Instrument: adult, Unit: unit, Channel: survey.ChannelSMS, Submitted: at,
+		tl.Add(survey.Response{ID: "x" + strconv.Itoa(i), Instrument: adult, Unit: unit, Channel: survey.ChannelSMS, Submitted: at,
 			Answers: survey.Answers{{Item: "recommend", Value: v}, {Item: "access", Value: 1 + v/3}}})
 	}
 	names := map[string]string{"u-tiny": "Zeta pieni yksikkö", "u-small": "Åland liten enhet"}
@@ -160,7 +171,9 @@ func TestGoldenUnitReport(t *testing.T) {
 }
 
 // TestTableAgainstScoring checks the machine output against scoring's own
-// results, so the golden files are known to hold the right numbers.
+// results on the same protected tallies, and against the true counts: a
+// published figure has at least 5 true answers and is within the noise of
+// the truth. So the golden files are known to hold the right numbers.
 func TestTableAgainstScoring(t *testing.T) {
 	tbl := buildTable(t, i18n.Finnish)
 	tl, _ := fixture(t)
@@ -181,8 +194,21 @@ func TestTableAgainstScoring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	raw, _ := rawFixture(t)
+	truth := map[[2]string]scoring.Indicator{}
+	rawRes, err := scoring.Score(raw.WithoutPeriods().Regroup(scoring.ByUnit), catalogue.Default(), scoring.CatalogueScales(catalogue.Default()), scoring.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rawRes {
+		for _, ind := range r.Indicators {
+			truth[[2]string{r.Key.Unit, ind.Item}] = ind
+		}
+	}
+	// Each unit has at most 4 months × 4 channels of base cells.
+	const maxNoise = 4 * 4 * scoring.DefaultNoise * 3
 	header := strings.Join(rows[0], ",")
-	if header != "unit,item,n,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
+	if header != "unit,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
 		t.Fatalf("header %s", header)
 	}
 	checked, hidden := 0, 0
@@ -191,10 +217,10 @@ func TestTableAgainstScoring(t *testing.T) {
 			continue // total
 		}
 		ind := want[[2]string{r[0], r[1]}]
-		if r[7] != "" {
+		if r[10] != "" {
 			hidden++
-			if r[2] != "" || r[3] != "" {
-				t.Errorf("suppressed row shows figures: %v", r)
+			if r[2] != "" || r[3] != "" || r[6] != "" {
+				t.Errorf("hidden row shows figures: %v", r)
 			}
 			continue
 		}
@@ -202,29 +228,47 @@ func TestTableAgainstScoring(t *testing.T) {
 		if ind.Kind == scoring.Agreement {
 			k = 100
 		}
-		est, _ := strconv.ParseFloat(r[3], 64)
+		est, _ := strconv.ParseFloat(r[6], 64)
 		n, _ := strconv.ParseInt(r[2], 10, 64)
-		if n != ind.N || math.Abs(est-ind.Estimate*k) > 1e-9 {
-			t.Errorf("%s %s: n %d estimate %v, scoring says %d %v", r[0], r[1], n, est, ind.N, ind.Estimate*k)
+		pos, _ := strconv.ParseInt(r[3], 10, 64)
+		if n != ind.N || pos != ind.Positive || math.Abs(est-ind.Estimate*k) > 1e-9 {
+			t.Errorf("%s %s: n %d positive %d estimate %v, scoring says %d %d %v", r[0], r[1], n, pos, est, ind.N, ind.Positive, ind.Estimate*k)
+		}
+		tr := truth[[2]string{r[0], r[1]}]
+		if tr.N < scoring.DefaultMinAnswers || n-tr.N > maxNoise || tr.N-n > maxNoise {
+			t.Errorf("%s %s: published n %d, true n %d", r[0], r[1], n, tr.N)
 		}
 		checked++
 	}
 	if checked < 40 || hidden < 2 {
 		t.Errorf("checked %d rows, %d hidden", checked, hidden)
 	}
-	// The tiny unit is hidden for having 3 responses; the small one to
-	// protect it.
 	for _, r := range tbl.Rows {
-		switch r.Key.Unit {
-		case "u-tiny":
-			if r.Suppressed != scoring.Primary {
-				t.Errorf("u-tiny %v", r.Suppressed)
-			}
-		case "u-small":
-			if r.Suppressed != scoring.Complementary {
-				t.Errorf("u-small %v", r.Suppressed)
-			}
+		if r.Key.Unit == "u-tiny" && r.Suppressed != scoring.TooFewAnswers {
+			t.Errorf("u-tiny, 3 responses, is %v", r.Suppressed)
 		}
+	}
+}
+
+// TestBuildNeedsProtection: raw tallies are refused unless the report is
+// declared internal, and then every footer says so.
+func TestBuildNeedsProtection(t *testing.T) {
+	raw, _ := rawFixture(t)
+	if _, err := Build(raw, Options{}); !errors.Is(err, scoring.ErrProtected) {
+		t.Errorf("raw tallies: error %v, want ErrProtected", err)
+	}
+	tbl, err := Build(raw, Options{Internal: true, Lang: i18n.English})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(render(t, tbl.Markdown))
+	if !strings.Contains(md, "INTERNAL: the figures are not protected") || strings.Contains(md, "Disclosure control:") {
+		t.Errorf("internal footer:\n%s", md)
+	}
+	prot := string(render(t, buildTable(t, i18n.English).Markdown))
+	if !strings.Contains(prot, "Disclosure control: the counts of every base cell (unit × collection channel × month) with fewer than 10 answers are changed at random by at most 2") ||
+		!strings.Contains(prot, "A figure is shown when at least 5 of its answers are certain") {
+		t.Errorf("protected footer lacks the method:\n%s", prot)
 	}
 }
 
@@ -249,8 +293,8 @@ func TestLocalizedOutput(t *testing.T) {
 	if za, aa := strings.Index(en, "Zeta pieni"), strings.Index(en, "Åland liten"); aa > za {
 		t.Error("English order should put Åland with A")
 	}
-	if !strings.Contains(fi, "–\\*") || !strings.Contains(fi, "–\\*\\*") {
-		t.Error("suppressed cells are not marked")
+	if !strings.Contains(fi, "–\\*") || !strings.Contains(fi, "\\* piilotettu: varmoja vastauksia alle 5") {
+		t.Error("hidden cells are not marked and explained")
 	}
 }
 
@@ -288,20 +332,32 @@ func TestCharts(t *testing.T) {
 }
 
 func TestWidget(t *testing.T) {
-	rolling := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}, Period: scoring.Rolling, RollingDays: 30, RollingEnd: scoring.Date{Year: 2025, Month: 3, Day: 14}})
+	monthly := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}, Period: scoring.Month})
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	for i := 0; i < 40; i++ {
-		rolling.Add(survey.Response{Instrument: adult, Unit: "big", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 6 + i%5}}})
+		monthly.Add(survey.Response{ID: "b" + strconv.Itoa(i), Instrument: adult, Unit: "big", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 6 + i%5}}})
 	}
 	for i := 0; i < 3; i++ {
-		rolling.Add(survey.Response{Instrument: adult, Unit: "tiny", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 10}}})
+		monthly.Add(survey.Response{ID: "t" + strconv.Itoa(i), Instrument: adult, Unit: "tiny", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 10}}})
+	}
+	if _, err := Widget(monthly, "big", Options{}); !errors.Is(err, scoring.ErrProtected) {
+		t.Errorf("raw tallies: error %v, want ErrProtected", err)
+	}
+	protected, err := scoring.Protect(monthly, scoring.CatalogueScales(catalogue.Default()), scoring.Protection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rolling, err := protected.Aggregate(scoring.Aggregation{By: []scoring.Dimension{scoring.ByUnit}, Period: scoring.Rolling, Window: 2, End: scoring.Date{Year: 2025, Month: 3, Day: 31}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	w, err := Widget(rolling, "big", Options{Names: map[string]string{"big": "Iso asema"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 40 answers 6..10 cycling: 8 each; promoters 16, detractors 8: index 20.
-	if w.Suppressed || *w.N != 40 || *w.Index != 20 || w.Window != "2025-02-13/2025-03-14" || w.Name != "Iso asema" || w.Method != "adjusted-wald" {
+	// 40 answers 6..10 cycling: 8 each; promoters 16, detractors 8: index
+	// 20, exact (a cell of 40 answers is not perturbed).
+	if w.Suppressed || *w.N != 40 || *w.Index != 20 || w.Window != "2025-02-01/2025-03-31" || w.Days != 59 || w.Name != "Iso asema" || w.Method != "adjusted-wald" {
 		t.Errorf("widget %+v", w)
 	}
 	b, _ := json.Marshal(w)
@@ -310,7 +366,7 @@ func TestWidget(t *testing.T) {
 	if !tiny.Suppressed || tiny.Index != nil || tiny.N != nil {
 		t.Errorf("tiny widget %+v", tiny)
 	}
-	if _, err := Widget(scoring.NewTallies(scoring.Grouping{}), "x", Options{}); err == nil {
+	if _, err := Widget(protected, "x", Options{}); err == nil {
 		t.Error("a widget needs a rolling window")
 	}
 }

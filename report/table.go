@@ -36,8 +36,11 @@ type Options struct {
 	Names map[string]string
 	// Scoring sets intervals, level and the can't-say policy.
 	Scoring scoring.Options
-	// Suppression sets the thresholds for hiding small groups.
-	Suppression scoring.Suppression
+	// Internal allows raw tallies, for reports that stay inside the
+	// organisation: nothing is hidden or perturbed, and every footer says
+	// so. Publications take protected tallies ([scoring.Protect]), which
+	// carry their own thresholds.
+	Internal bool
 	// CompareWithin, if set, compares every group with the rest of its
 	// peers that differ only in this dimension (usually ByUnit), with
 	// Adjust across the groups.
@@ -83,10 +86,14 @@ type Cell struct {
 
 // Row is one group of a table.
 type Row struct {
-	Key        scoring.Key
-	Labels     []string // display names of the By dimensions
-	Period     string
-	Responses  int64
+	Key    scoring.Key
+	Labels []string // display names of the By dimensions
+	Period string
+	// Responses is the group's n: for protected tallies, the largest n
+	// among its published figures (responses themselves are not
+	// published).
+	Responses int64
+	// Suppressed is TooFewAnswers when every figure of the row is hidden.
 	Suppressed scoring.Reason
 	Total      bool // the row of all groups together
 	Cells      []Cell
@@ -104,10 +111,18 @@ type Table struct {
 	Footer  Footer
 	// Options records how the table was built.
 	Options Options
+
+	prot      scoring.Protection // of the tallies, when protected
+	protected bool
 }
 
+// protection returns the protection of the tallies the table was built
+// from, and false if they were raw (Options.Internal).
+func (t *Table) protection() (scoring.Protection, bool) { return t.prot, t.protected }
+
 // Footer records what a table was made with: instruments, catalogue data
-// version, library version and the methods used, as lines of text.
+// version, library version and the methods used, including the
+// disclosure control, as lines of text.
 type Footer struct {
 	Instruments      []string
 	CatalogueVersion string
@@ -151,10 +166,18 @@ func capitalize(s string) string {
 
 // Build scores tallies and arranges the results as a table: groups by the
 // dimensions of o.By (rows sorted by name in the language's order, then
-// by period), a total row, one column per item in national order, small
-// groups suppressed, and peer comparisons and standardized figures if
-// asked for. Statistics are computed by package scoring.
+// by period), a total row, one column per item in national order, and
+// peer comparisons and standardized figures if asked for. Statistics are
+// computed by package scoring.
+//
+// The tallies must be protected ([scoring.Protect]): every figure then
+// comes from the protected counts, figures with too few certain answers
+// are hidden, and the footer states the method. Raw tallies are refused
+// (the error wraps [scoring.ErrProtected]) unless o.Internal is set.
 func Build(t *scoring.Tallies, o Options) (*Table, error) {
+	if !t.Protected() && !o.Internal {
+		return nil, fmt.Errorf("report: %w are required for publication: make them with scoring.Protect (Options.Internal is for reports that stay inside the organisation)", scoring.ErrProtected)
+	}
 	l := o.lang()
 	cat := o.catalogue()
 	by := o.By
@@ -173,6 +196,7 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	tbl := &Table{Lang: l, Title: o.Title, By: slices.Clone(by), Periods: t.Grouping().Period != scoring.AllTime, Options: o}
+	tbl.prot, tbl.protected = t.Protection()
 	if tbl.Title == "" {
 		tbl.Title = label(l, "report.title.indicators")
 	}
@@ -185,7 +209,6 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	suppressed := suppress(shown, totals, o.Suppression)
 
 	var comparisons map[cellKey]scoring.Comparison
 	if o.CompareWithin != 0 {
@@ -215,13 +238,13 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 
 	coll := i18n.NewCollator(l)
 	for _, r := range results {
-		row := Row{Key: r.Key, Period: r.Key.Period.String(), Responses: r.Responses, Suppressed: suppressed[r.Key]}
+		row := Row{Key: r.Key, Period: r.Key.Period.String(), Responses: r.Responses}
 		for _, d := range by {
 			code := r.Key.Get(d)
 			row.Labels = append(row.Labels, displayName(o.Names, d, code, l))
 		}
 		row.Cells = cells(tbl.Columns, r, comparisons, standardized)
-		withCounts(row.Cells, shown, r.Key)
+		withCounts(&row, shown)
 		tbl.Rows = append(tbl.Rows, row)
 	}
 	slices.SortStableFunc(tbl.Rows, func(a, b Row) int {
@@ -234,15 +257,15 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 	})
 	if len(by) > 0 {
 		for _, r := range totalResults {
-			row := Row{Key: r.Key, Period: r.Key.Period.String(), Responses: r.Responses, Total: true, Suppressed: suppressed[r.Key]}
+			row := Row{Key: r.Key, Period: r.Key.Period.String(), Responses: r.Responses, Total: true}
 			row.Labels = make([]string, len(by))
 			row.Labels[0] = label(l, "report.all")
 			row.Cells = cells(tbl.Columns, r, nil, nil)
-			withCounts(row.Cells, totals, r.Key)
+			withCounts(&row, totals)
 			tbl.Rows = append(tbl.Rows, row)
 		}
 	}
-	tbl.Footer = footer(cat, results, o, len(o.Standardize) > 0, l)
+	tbl.Footer = footer(cat, results, t, o, len(o.Standardize) > 0, l)
 	return tbl, nil
 }
 
@@ -316,36 +339,30 @@ func cells(cols []Column, r scoring.Result, cmps map[cellKey]scoring.Comparison,
 	return out
 }
 
-// withCounts copies the group's tallies into its cells.
-func withCounts(cs []Cell, t *scoring.Tallies, k scoring.Key) {
-	g, _ := t.Group(k)
-	for i := range cs {
-		cs[i].Counts = g.Items[cs[i].Indicator.Item]
-	}
-}
-
-// suppress applies the suppression rules with every row a child of its
-// instrument and period's total.
-func suppress(shown, totals *scoring.Tallies, s scoring.Suppression) map[scoring.Key]scoring.Reason {
-	roots := map[scoring.Key]*scoring.Node{}
-	for _, g := range totals.Groups() {
-		roots[g.Key] = &scoring.Node{Level: scoring.LevelTotal, Group: g}
-	}
-	for _, g := range shown.Groups() {
-		tk := scoring.Key{Instrument: g.Key.Instrument, Period: g.Key.Period}
-		if root := roots[tk]; root != nil && g.Key != tk {
-			root.Children = append(root.Children, &scoring.Node{Level: scoring.LevelUnit, Group: g})
+// withCounts copies the group's tallies into the cells of its published
+// figures (hidden figures keep none), and marks the row hidden when all of
+// them are.
+func withCounts(r *Row, t *scoring.Tallies) {
+	g, _ := t.Group(r.Key)
+	r.Suppressed = scoring.TooFewAnswers
+	for i := range r.Cells {
+		c := &r.Cells[i]
+		if c.Indicator.Suppressed != scoring.Published {
+			c.Mean, c.Comparison, c.Standardized = nil, nil, nil
+			continue
 		}
+		r.Suppressed = scoring.Published
+		c.Counts = g.Items[c.Indicator.Item]
+		c.Counts.CellKey = 0
 	}
-	out := map[scoring.Key]scoring.Reason{}
-	for _, root := range roots {
-		s.Apply(root)
-		root.Walk(func(n *scoring.Node) { out[n.Group.Key] = n.Suppressed })
-	}
-	return out
 }
 
-func footer(cat *catalogue.Catalogue, results []scoring.Result, o Options, std bool, l i18n.Lang) Footer {
+// labelf returns a label with its {name} placeholders filled in.
+func labelf(l i18n.Lang, key string, args ...string) string {
+	return strings.NewReplacer(args...).Replace(label(l, key))
+}
+
+func footer(cat *catalogue.Catalogue, results []scoring.Result, t *scoring.Tallies, o Options, std bool, l i18n.Lang) Footer {
 	f := Footer{CatalogueVersion: cat.Version(), LibraryVersion: LibraryVersion()}
 	for _, r := range results {
 		if s := r.Key.Instrument.String(); !slices.Contains(f.Instruments, s) {
@@ -368,8 +385,7 @@ func footer(cat *catalogue.Catalogue, results []scoring.Result, o Options, std b
 	} else {
 		f.Methods = append(f.Methods, label(l, "report.cant-say-excluded"))
 	}
-	min := cmp.Or(o.Suppression.MinResponses, scoring.DefaultMinResponses)
-	f.Methods = append(f.Methods, label(l, "report.suppression.threshold")+" "+i18n.FormatInt(l, int64(min))+".")
+	f.Methods = append(f.Methods, protectionLines(t, l)...)
 	if o.CompareWithin != 0 {
 		f.Methods = append(f.Methods, label(l, "report.compare.note"))
 	}
@@ -381,4 +397,24 @@ func footer(cat *catalogue.Catalogue, results []scoring.Result, o Options, std b
 		f.Methods = append(f.Methods, capitalize(label(l, "report.standardized"))+" ("+strings.ToLower(strings.Join(names, ", "))+").")
 	}
 	return f
+}
+
+// protectionLines describe the disclosure control of tallies: the base
+// cells, the noise and the thresholds, or that nothing is protected.
+func protectionLines(t *scoring.Tallies, l i18n.Lang) []string {
+	p, ok := t.Protection()
+	if !ok {
+		return []string{label(l, "report.protection.internal")}
+	}
+	g, _ := t.Base()
+	var base []string
+	for _, d := range g.By {
+		base = append(base, strings.ToLower(label(l, "report."+d.String())))
+	}
+	base = append(base, label(l, "period."+cmp.Or(g.Period.String(), "all")))
+	n := func(x int) string { return i18n.FormatInt(l, int64(x)) }
+	return []string{
+		labelf(l, "report.protection.method", "{base}", strings.Join(base, " × "), "{exact}", n(p.ExactFrom), "{noise}", n(p.Noise)),
+		labelf(l, "report.protection.threshold", "{min}", n(p.MinAnswers), "{comments}", n(p.CommentMin)),
+	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/palaute/palaute/i18n"
@@ -26,10 +27,12 @@ type UnitInput struct {
 }
 
 // UnitReport makes the report a supervisor goes through with staff: the
-// unit's figures against its peer group (the other units combined), its
-// strongest and weakest statements, the recommendation index by month,
-// the latest comments (redacted, and only when the unit has enough
-// responses) and a set of discussion questions.
+// unit's figures against its peer group (the other units combined: the
+// row shows exactly what the ▲/▼ comparison uses), its strongest and
+// weakest statements, the recommendation index by month, the latest
+// comments (redacted, and only when the unit has enough certain answers)
+// and a set of discussion questions. in.Monthly must be protected unless
+// o.Internal is set.
 func UnitReport(in UnitInput, o Options) (*Document, error) {
 	l := o.lang()
 	g := in.Monthly.Grouping()
@@ -52,9 +55,20 @@ func UnitReport(in UnitInput, o Options) (*Document, error) {
 	tbl := *all
 	tbl.Rows = []Row{unit}
 	if totalRow >= 0 {
-		peer := all.Rows[totalRow]
-		peer.Labels = []string{label(l, "report.peer-group")}
-		tbl.Rows = append(tbl.Rows, peer)
+		others := in.Monthly.WithoutPeriods().Select(func(k scoring.Key) bool { return k.Unit != in.Unit }).Regroup()
+		po := o
+		po.By, po.CompareWithin = []scoring.Dimension{}, 0
+		rest, err := Build(others, po)
+		if err != nil {
+			return nil, err
+		}
+		for _, peer := range rest.Rows {
+			if peer.Key.Instrument == unit.Key.Instrument {
+				peer.Labels = []string{label(l, "report.peer-group")}
+				peer.Total = true
+				tbl.Rows = append(tbl.Rows, alignCells(peer, rest.Columns, tbl.Columns))
+			}
+		}
 	}
 	doc := &Document{Lang: l, Title: label(l, "report.title.unit") + ": " + name, Footer: tbl.footerLines()}
 	doc.Blocks = append(doc.Blocks, Block{Table: &tbl})
@@ -70,13 +84,22 @@ func UnitReport(in UnitInput, o Options) (*Document, error) {
 			doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "chart.distribution")}, Block{Chart: chart, Alt: altText(chart)})
 		}
 	}
-	if points := trend(in, o); len(points) > 0 {
+	if points, data := trend(in, o); len(points) > 0 {
 		chart := TrendChart("trend", l, points)
-		doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "report.trend")}, Block{Chart: chart, Alt: altText(chart)})
+		doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "report.trend")}, Block{Chart: chart, Alt: altText(chart), Data: data})
 	}
 	doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "report.comments")})
-	commentMin := cmp.Or(o.Suppression.CommentMin, scoring.DefaultCommentMin)
-	if unit.Suppressed != scoring.Published || unit.Responses < int64(commentMin) {
+	commentMin := int64(scoring.DefaultCommentMin)
+	if p, ok := in.Monthly.Protection(); ok {
+		commentMin = int64(p.CommentMin)
+	}
+	var certain int64
+	for _, c := range unit.Cells {
+		if c.Indicator.Suppressed == scoring.Published {
+			certain = max(certain, c.Indicator.Certain)
+		}
+	}
+	if certain < commentMin {
 		doc.Blocks = append(doc.Blocks, Block{Paragraph: label(l, "report.comments-hidden")})
 	} else {
 		var quotes []string
@@ -121,23 +144,41 @@ func strongestWeakest(t *Table, r Row, n int) (strong, weak []string) {
 	return strong, weak
 }
 
-// trend returns the unit's index by month; months with fewer responses
-// than the suppression threshold have no value.
-func trend(in UnitInput, o Options) []TrendPoint {
+// trend returns the unit's index by month (hidden months have no value)
+// and the records behind it.
+func trend(in UnitInput, o Options) ([]TrendPoint, []Record) {
 	cat := o.catalogue()
 	results, _ := scoring.Score(in.Monthly.Regroup(scoring.ByUnit), cat, scoring.CatalogueScales(cat, o.Templates...), o.Scoring)
-	min := cmp.Or(o.Suppression.MinResponses, scoring.DefaultMinResponses)
 	var out []TrendPoint
+	var data []Record
 	for _, r := range results {
-		if r.Key.Unit != in.Unit {
+		ind, ok := r.OfKind(scoring.Index)
+		if r.Key.Unit != in.Unit || !ok {
 			continue
 		}
 		p := TrendPoint{Period: r.Key.Period.String(), Instrument: r.Key.Instrument.String()}
-		if ind, ok := r.OfKind(scoring.Index); ok && ind.Valid && r.Responses >= int64(min) {
+		if ind.Valid && ind.Suppressed == scoring.Published {
 			p.Valid, p.Estimate, p.Low, p.High, p.N = true, ind.Estimate, ind.Interval.Low, ind.Interval.High, ind.N
 		}
 		out = append(out, p)
+		data = append(data, recordOf(map[string]string{scoring.ByUnit.String(): in.Unit}, p.Period, false, ind.Item, ind))
 	}
 	slices.SortStableFunc(out, func(a, b TrendPoint) int { return cmp.Compare(a.Period, b.Period) })
-	return out
+	slices.SortStableFunc(data, func(a, b Record) int { return cmp.Compare(a.Period, b.Period) })
+	return out, data
+}
+
+// alignCells returns r with its cells in the order of the columns to,
+// given that they are in the order of from (a table may lack an item
+// another has); missing cells are empty.
+func alignCells(r Row, from, to []Column) Row {
+	cells := make([]Cell, len(to))
+	for i, c := range to {
+		cells[i] = Cell{Indicator: scoring.Indicator{Item: c.Item, Kind: c.Kind, Estimate: math.NaN()}}
+		if j := slices.IndexFunc(from, func(f Column) bool { return f.Item == c.Item && f.Kind == c.Kind }); j >= 0 {
+			cells[i] = r.Cells[j]
+		}
+	}
+	r.Cells = cells
+	return r
 }

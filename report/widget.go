@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"time"
 
@@ -29,14 +28,17 @@ type WidgetPayload struct {
 	CatalogueVersion string   `json:"catalogueVersion"`
 }
 
-// Widget makes the widget payload of one unit from tallies grouped by
-// unit over a rolling window (such as the last 30 days). A unit with
-// fewer responses than the suppression threshold is suppressed: no index
-// and, unless counts are to be shown, no n. (A widget shows one unit at a
-// time; where widgets of sibling units and their total are all public,
-// apply the tree suppression of package scoring instead.) If the window
-// holds two instrument versions, the latest one's figures are used.
+// Widget makes the widget payload of one unit from protected tallies
+// over a rolling window (such as the last three months, from
+// [scoring.Tallies.Aggregate]). The index is shown only when it is
+// published (enough certain answers); otherwise the payload says
+// suppressed and carries no figures. Raw tallies are refused unless
+// o.Internal is set. If the window holds two instrument versions, the
+// latest one's figures are used.
 func Widget(t *scoring.Tallies, unit string, o Options) (WidgetPayload, error) {
+	if !t.Protected() && !o.Internal {
+		return WidgetPayload{}, fmt.Errorf("report: a widget needs %w (or Options.Internal)", scoring.ErrProtected)
+	}
 	g := t.Grouping()
 	if g.Period != scoring.Rolling {
 		return WidgetPayload{}, fmt.Errorf("report: a widget needs tallies over a rolling window: %w", scoring.ErrGrouping)
@@ -57,18 +59,14 @@ func Widget(t *scoring.Tallies, unit string, o Options) (WidgetPayload, error) {
 	}
 	end := g.RollingEnd
 	p := WidgetPayload{Unit: unit, Name: o.Names[unit], Days: g.RollingDays, Window: end.AddDays(1-g.RollingDays).String() + "/" + end.String(), CatalogueVersion: cat.Version()}
-	min := cmp.Or(o.Suppression.MinResponses, scoring.DefaultMinResponses)
 	if found == nil {
 		p.Suppressed = true // no responses: nothing to show
 		return p, nil
 	}
 	p.Instrument = found.Key.Instrument.String()
 	ind, _ := found.OfKind(scoring.Index)
-	if found.Responses < int64(min) || !ind.Valid {
+	if ind.Suppressed != scoring.Published || !ind.Valid {
 		p.Suppressed = true
-		if o.Suppression.ShowCounts {
-			p.N = ptr(ind.N)
-		}
 		return p, nil
 	}
 	p.N, p.Index = ptr(ind.N), fptr(ind.Estimate)

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/palaute/palaute/catalogue"
+
 	"github.com/palaute/palaute/internal/enum"
 )
 
@@ -75,6 +77,13 @@ func label(diff, p, level float64) Label {
 // p-value is that of the pooled two-proportion z-test. With an empty side
 // the comparison is not made (Label NotCompared, P NaN).
 func CompareShares(x1, n1, x2, n2 int64, level float64) Comparison {
+	return compareShares(x1, n1, x2, n2, level, 0)
+}
+
+// compareShares is CompareShares with extra variance of the difference
+// (from the perturbation of protected counts) added to the test's
+// variance and to both sides of the interval.
+func compareShares(x1, n1, x2, n2 int64, level, extra float64) Comparison {
 	c := Comparison{Kind: Agreement, P: math.NaN(), Estimate: math.NaN(), Reference: math.NaN(), Diff: math.NaN()}
 	if n1 <= 0 || n2 <= 0 {
 		return c
@@ -82,13 +91,14 @@ func CompareShares(x1, n1, x2, n2 int64, level float64) Comparison {
 	p1, p2 := float64(x1)/float64(n1), float64(x2)/float64(n2)
 	c.Estimate, c.Reference, c.Diff = p1, p2, p1-p2
 	w1, w2 := ShareInterval(x1, n1, level, Wilson), ShareInterval(x2, n2, level, Wilson)
+	z2e := zScore(level) * zScore(level) * extra
 	c.Interval = Interval{
-		Low:    c.Diff - math.Sqrt((p1-w1.Low)*(p1-w1.Low)+(w2.High-p2)*(w2.High-p2)),
-		High:   c.Diff + math.Sqrt((w1.High-p1)*(w1.High-p1)+(p2-w2.Low)*(p2-w2.Low)),
+		Low:    c.Diff - math.Sqrt((p1-w1.Low)*(p1-w1.Low)+(w2.High-p2)*(w2.High-p2)+z2e),
+		High:   c.Diff + math.Sqrt((w1.High-p1)*(w1.High-p1)+(p2-w2.Low)*(p2-w2.Low)+z2e),
 		Method: Wilson, Level: level,
 	}
 	pool := float64(x1+x2) / float64(n1+n2)
-	c.P = pValue(c.Diff, math.Sqrt(pool*(1-pool)*(1/float64(n1)+1/float64(n2))))
+	c.P = pValue(c.Diff, math.Sqrt(pool*(1-pool)*(1/float64(n1)+1/float64(n2))+extra))
 	c.Label = label(c.Diff, c.P, level)
 	return c
 }
@@ -105,6 +115,12 @@ func indexVariance(p, d, n int64) float64 {
 // (p − d)²)/n for each index; the interval and the p-value are the Wald
 // ones.
 func CompareIndex(p1, d1, n1, p2, d2, n2 int64, level float64) Comparison {
+	return compareIndex(p1, d1, n1, p2, d2, n2, level, 0)
+}
+
+// compareIndex is CompareIndex with extra variance of the difference, in
+// points², added (see compareShares).
+func compareIndex(p1, d1, n1, p2, d2, n2 int64, level, extra float64) Comparison {
 	c := Comparison{Kind: Index, P: math.NaN(), Estimate: math.NaN(), Reference: math.NaN(), Diff: math.NaN()}
 	if n1 <= 0 || n2 <= 0 {
 		return c
@@ -112,12 +128,35 @@ func CompareIndex(p1, d1, n1, p2, d2, n2 int64, level float64) Comparison {
 	c.Estimate = 100 * float64(p1-d1) / float64(n1)
 	c.Reference = 100 * float64(p2-d2) / float64(n2)
 	c.Diff = c.Estimate - c.Reference
-	se := math.Sqrt(indexVariance(p1, d1, n1) + indexVariance(p2, d2, n2))
+	se := math.Sqrt(indexVariance(p1, d1, n1) + indexVariance(p2, d2, n2) + extra)
 	half := zScore(level) * se
 	c.Interval = Interval{Low: c.Diff - half, High: c.Diff + half, Method: Wald, Level: level}
 	c.P = pValue(c.Diff, se)
 	c.Label = label(c.Diff, c.P, level)
 	return c
+}
+
+// CompareGroups compares the headline figure of item (the index, the
+// agreement share or the yes share) in group a with that in group b, two
+// groups of disjoint responses (SMS and kiosk answers, say), as
+// [CompareIndex] and [CompareShares] do. For protected groups the counts
+// are the protected ones and the variance of the perturbation is added;
+// ok is false when either figure is hidden or has no value.
+func CompareGroups(a, b Group, item string, s catalogue.Scale, level float64) (c Comparison, ok bool) {
+	x, vx, okA := headline(item, a.Items[item], a.Perturbation[item], s, a.Protection)
+	y, vy, okB := headline(item, b.Items[item], b.Perturbation[item], s, b.Protection)
+	if !okA || !okB {
+		return Comparison{}, false
+	}
+	level = Options{Level: level}.level()
+	if x.Kind == Index {
+		c = compareIndex(x.Positive, x.Negative, x.N, y.Positive, y.Negative, y.N, level, vx+vy)
+	} else {
+		c = compareShares(x.Positive, x.N, y.Positive, y.N, level, vx+vy)
+		c.Kind = x.Kind
+	}
+	c.Key, c.Item = a.Key, item
+	return c, true
 }
 
 // BenchmarkShare compares the share x/n with a fixed benchmark share b.
@@ -221,22 +260,35 @@ type CompareOptions struct {
 // rest is the sum of the peers' counts, never an average of their
 // figures. Items with a recommendation scale are compared by index, agree
 // and yes/no items by share. With an adjustment, p-values are corrected
-// per item and kind across all groups, and labels follow the corrected
-// p-values.
+// per item and kind across all groups compared, and labels follow the
+// corrected p-values.
+//
+// Groups of protected tallies are compared on their protected counts,
+// with the variance of the perturbation added; a group whose figure is
+// hidden, or whose rest has too few certain answers, is not compared, so
+// hidden groups are outside the family of the adjustment.
 func ComparePeers(groups []Group, within Dimension, scales Scales, o CompareOptions) []Comparison {
 	level := Options{Level: o.Level}.level()
 	others := except(within)
 	peerKey := func(k Key) Key { return project(k, others) }
-	sums := map[Key]map[string]Tally{}
+	type sum struct {
+		t    Tally
+		pert Perturbation
+	}
+	sums := map[Key]map[string]*sum{}
 	for _, g := range groups {
 		pk := peerKey(g.Key)
 		if sums[pk] == nil {
-			sums[pk] = map[string]Tally{}
+			sums[pk] = map[string]*sum{}
 		}
 		for item, t := range g.Items {
 			s := sums[pk][item]
-			s.add(t)
-			sums[pk][item] = s
+			if s == nil {
+				s = &sum{}
+				sums[pk][item] = s
+			}
+			s.t.add(t)
+			s.pert.add(g.Perturbation[item])
 		}
 	}
 	var out []Comparison
@@ -251,19 +303,25 @@ func ComparePeers(groups []Group, within Dimension, scales Scales, o CompareOpti
 			if !ok {
 				continue
 			}
-			rest := sums[peerKey(g.Key)][item]
-			for v, n := range g.Items[item].Counts {
-				rest.Counts[v] -= n
+			own, ownPert := g.Items[item], g.Perturbation[item]
+			all := sums[peerKey(g.Key)][item]
+			rest, restPert := all.t, all.pert
+			for v := range own.Counts {
+				rest.Counts[v] -= own.Counts[v]
+				restPert.Certain[v] -= ownPert.Certain[v]
+				restPert.Variance[v] -= ownPert.Variance[v]
+			}
+			a, va, okA := headline(item, own, ownPert, sc, g.Protection)
+			b, vb, okB := headline(item, rest, restPert, sc, g.Protection)
+			if !okA || !okB {
+				continue
 			}
 			var c Comparison
-			switch a, b := IndicatorsOf(item, g.Items[item], 0, sc, Options{}), IndicatorsOf(item, rest, 0, sc, Options{}); {
-			case len(a) == 0:
-				continue
-			case a[0].Kind == Index:
-				c = CompareIndex(a[0].Positive, a[0].Negative, a[0].N, b[0].Positive, b[0].Negative, b[0].N, level)
-			default:
-				c = CompareShares(a[0].Positive, a[0].N, b[0].Positive, b[0].N, level)
-				c.Kind = a[0].Kind
+			if a.Kind == Index {
+				c = compareIndex(a.Positive, a.Negative, a.N, b.Positive, b.Negative, b.N, level, va+vb)
+			} else {
+				c = compareShares(a.Positive, a.N, b.Positive, b.N, level, va+vb)
+				c.Kind = a.Kind
 			}
 			c.Key, c.Item = g.Key, item
 			out = append(out, c)

@@ -11,7 +11,8 @@
 // Tallies merge exactly and serialize to JSON and a compact binary form,
 // so partial results from separate processes or counties combine into the
 // single-pass result. [TallyCSV] reads a CSV file in parallel straight
-// into tallies. [Rollup] sums unit tallies up the organisation tree.
+// into tallies. [Tallies.Aggregate] adds groups up into coarser ones
+// (fewer dimensions; months into quarters and years; rolling windows).
 // Aggregation always sums counts and then computes; it never averages
 // percentages or means.
 //
@@ -29,13 +30,65 @@
 // Rocks (2016); means use Student's t. Can't-say answers are excluded from
 // share denominators unless [IncludeCantSay] is set.
 //
-// # Suppression
+// # Disclosure control
 //
-// [Suppression.Apply] hides small groups in an organisation tree: groups
-// under the threshold (default 5), the next-smallest sibling of a lone
-// hidden group, and two children of a hidden parent, as NHS England's
-// Friends and Family Test does, so hidden counts cannot be recovered by
-// subtraction. Comments have their own, higher threshold.
+// Figures for publication come from protected tallies: [Protect] turns
+// the tallies of a fixed base (say region × provider × unit × month) into
+// protected ones, and every published figure is added up from them
+// ([Tallies.Aggregate], [Tallies.Select], [Score], [ComparePeers],
+// [Standardize], and package report, which refuses raw tallies unless a
+// report is declared internal).
+//
+// Threat model. The attacker holds every output ever produced from the
+// same data: every grouping and combination of dimensions, every period
+// and rolling window end date, totals, organisation roll-ups, unit
+// reports and widgets, over any number of runs. They combine them by
+// addition, subtraction, linear algebra and interval arithmetic over the
+// integers. They know the mechanism and its parameters (the thresholds
+// and the noise bound) but not the secret (Protection.Secret) or the
+// response IDs.
+//
+// Mechanism. A base cell is one item in one group of the base. A cell of
+// at least ExactFrom answers (default 10) is published exactly; in a
+// smaller cell every non-zero count (of each band of the recommendation
+// question, of each value of other scales) moves by a noise between
+// −min(count, Noise) and +Noise (default 2) with mean 0, every value
+// possible, chosen by the cell key of the cell-key method (the sum of the
+// cell's record keys, hashed with the secret): the same responses get the
+// same noise in every output and run (Australian Bureau of Statistics,
+// TableBuilder; the 2021 European census). Zero counts stay zero. Every
+// published figure is a sum of protected base cells, never a separate
+// perturbation of its own: independent noise on overlapping outputs is
+// what averaging attacks undo (Asghar and Kaafar, PETS 2020). A figure is
+// hidden when fewer than MinAnswers (default 5) of its answers are
+// certain from what is published (the protected counts minus the noise
+// they may carry): the decision is made from published numbers only,
+// because a decision on the unperturbed counts would itself tell the
+// attacker something that, with the protected counts, can pin a hidden
+// cell. Intervals include the variance of the noise. Responses of a
+// group, cell keys and the counts of hidden figures are not published.
+//
+// Guarantee. Everything published is a function of the protected base,
+// so no combination of outputs tells more than the protected base does;
+// an attacker who knew every protected count would still, for every
+// hidden figure and each of its true counts (n and each band), be left
+// with at least Noise + 1 possible values (the protection interval): a
+// count published as y was between max(1, y − Noise) and y + Noise, a
+// zero between 0 and Noise, and knowing a cell is small (it adds up to
+// less than ExactFrom) never pins it because ExactFrom is at least the
+// scale's number of categories + Noise + 1. Published figures have at
+// least MinAnswers true answers. What remains visible: a positive
+// protected count of a hidden figure tells that somebody gave an answer
+// in that band (zeros stay zero, as in the cell-key method), and a cell
+// published again after late answers changed it is a second look at it
+// (Protection.Through publishes closed periods only). Choosing a finer
+// base (more dimensions, days) makes more cells small and adds noise.
+//
+// [Audit] is the attacker: over a base and every release made from it,
+// it checks that each published count is the sum of the base, recovers
+// what linear algebra can recover, and bounds each hidden count (by the
+// mechanism for protected bases, by linear programs for exact
+// publications). Counties can run it over what their portals publish.
 //
 // # Comparison and standardization
 //

@@ -20,3 +20,13 @@ var (
 )
 
 func errorf(format string, args ...any) error { return fmt.Errorf("scoring: "+format, args...) }
+
+// Errors of disclosure control.
+var (
+	// ErrProtected: protected tallies cannot be added to, merged or
+	// serialized, and raw tallies cannot be published where protected
+	// ones are required.
+	ErrProtected = errors.New("protected tallies")
+	// ErrProtection: a protection setting is invalid.
+	ErrProtection = errors.New("invalid protection")
+)

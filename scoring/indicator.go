@@ -97,8 +97,16 @@ type Indicator struct {
 	// CantSay counts can't-say answers; with ExcludeCantSay they are not
 	// in N.
 	CantSay int64 `json:"cantSay"`
-	// NotAnswered counts the group's responses that left the item empty.
+	// NotAnswered counts the group's responses that left the item empty
+	// (0 for protected tallies, which do not publish responses).
 	NotAnswered int64 `json:"notAnswered"`
+	// Certain is the fewest answers in N that are certain: N for raw
+	// tallies; for protected ones, what the published counts guarantee
+	// whatever noise was added (see [Protect]).
+	Certain int64 `json:"certain"`
+	// Suppressed says why the figure is hidden; zero if published. A
+	// hidden indicator has no counts and no value.
+	Suppressed Reason `json:"suppressed,omitzero"`
 	// Valid reports whether there is a value (N > 0).
 	Valid bool `json:"valid"`
 	// Estimate is the index in points (−100…100), a share (0…1) or a mean.
@@ -148,6 +156,7 @@ func IndexOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Optio
 	ind := Indicator{Item: item, Kind: Index, Positive: b[catalogue.BandPromoter], Neutral: b[catalogue.BandPassive], Negative: b[catalogue.BandDetractor],
 		CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
 	ind.N = ind.Positive + ind.Neutral + ind.Negative
+	ind.Certain = ind.N
 	if ind.N == 0 {
 		return ind
 	}
@@ -179,6 +188,7 @@ func ShareOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Optio
 	if o.CantSay == IncludeCantSay {
 		ind.N += ind.CantSay
 	}
+	ind.Certain = ind.N
 	if ind.N == 0 {
 		return ind
 	}
@@ -212,6 +222,7 @@ func meanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Option
 		sum += c * float64(v)
 		sumSq += c * float64(v) * float64(v)
 	}
+	ind.Certain = ind.N
 	if ind.N == 0 {
 		return ind
 	}

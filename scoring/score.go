@@ -79,6 +79,12 @@ func (r Result) OfKind(k Kind) (Indicator, bool) {
 // items in national order (own statements after, by ID). Items whose
 // scale is unknown are left out and reported in the error, wrapping
 // [ErrUnknownItem], alongside the results for the rest.
+//
+// For protected tallies ([Protect]) every indicator comes from the
+// protected counts: one with fewer than Protection.MinAnswers certain
+// answers is hidden (Suppressed, no counts, no value), the intervals of
+// the others include the variance of the perturbation, and a result's
+// Responses is the largest n among its published indicators.
 func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Result, error) {
 	var out []Result
 	var errs []error
@@ -109,7 +115,21 @@ func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Re
 				}
 				continue
 			}
-			res.Indicators = append(res.Indicators, indicatorsOf(item, tl, g.NotAnswered(item), s, o, q)...)
+			inds := indicatorsOf(item, tl, g.NotAnswered(item), s, o, q)
+			if g.Protection != nil {
+				for i := range inds {
+					inds[i] = protectIndicator(inds[i], g.Perturbation[item], s, o, g.Protection)
+				}
+			}
+			res.Indicators = append(res.Indicators, inds...)
+		}
+		if g.Protection != nil {
+			res.Responses = 0
+			for _, ind := range res.Indicators {
+				if ind.Suppressed == Published {
+					res.Responses = max(res.Responses, ind.N)
+				}
+			}
 		}
 		out = append(out, res)
 	}

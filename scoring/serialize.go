@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -14,8 +15,8 @@ import (
 )
 
 const (
-	tallyJSONFormat = "palaute-tallies/1"
-	binaryMagic     = "PLT\x01"
+	tallyJSONFormat = "palaute-tallies/2"
+	binaryMagic     = "PLT\x02"
 )
 
 type groupingJSON struct {
@@ -27,6 +28,9 @@ type groupJSON struct {
 	Key       Key                `json:"key"`
 	Responses int64              `json:"responses"`
 	Counts    map[string][]int64 `json:"counts"`
+	// Keys holds each item's cell key as 16 hexadecimal digits (a JSON
+	// number would lose digits in many readers).
+	Keys map[string]string `json:"keys"`
 }
 
 type talliesJSON struct {
@@ -37,17 +41,23 @@ type talliesJSON struct {
 
 // MarshalJSON writes the tallies as JSON: the grouping, then every group
 // (sorted by key) with its response count and, per item, the counts by
-// value (trailing zeros omitted).
+// value (trailing zeros omitted) and its cell key. Protected tallies are
+// not serialized (the error wraps [ErrProtected]): tallies travel raw and
+// are protected once, where they are published.
 func (t *Tallies) MarshalJSON() ([]byte, error) {
+	if t.prot != nil {
+		return nil, errorf("serializing tallies: %w", ErrProtected)
+	}
 	out := talliesJSON{Format: tallyJSONFormat, Grouping: groupingJSON{t.grouping, t.loc.String()}, Groups: []groupJSON{}}
 	for _, g := range t.Groups() {
-		gj := groupJSON{Key: g.Key, Responses: g.Responses, Counts: map[string][]int64{}}
+		gj := groupJSON{Key: g.Key, Responses: g.Responses, Counts: map[string][]int64{}, Keys: map[string]string{}}
 		for item, tl := range g.Items {
 			n := len(tl.Counts)
 			for n > 0 && tl.Counts[n-1] == 0 {
 				n--
 			}
 			gj.Counts[item] = tl.Counts[:n]
+			gj.Keys[item] = fmt.Sprintf("%016x", tl.CellKey)
 		}
 		out.Groups = append(out.Groups, gj)
 	}
@@ -77,36 +87,43 @@ func (t *Tallies) UnmarshalJSON(data []byte) error {
 		if gj.Responses < 0 {
 			return errorf("%w: negative count", ErrFormat)
 		}
-		var err error
-		nt.addGroup(gj.Key, gj.Responses, func(yield func(string, Tally)) {
-			for item, counts := range gj.Counts {
-				var tl Tally
-				if len(counts) > len(tl.Counts) {
-					err = errorf("%w: item %q has %d values, at most %d", ErrFormat, item, len(counts), len(tl.Counts))
-					return
-				}
-				for _, c := range counts {
-					if c < 0 {
-						err = errorf("%w: negative count", ErrFormat)
-						return
-					}
-				}
-				copy(tl.Counts[:], counts)
-				yield(item, tl)
+		og := &group{responses: gj.Responses}
+		var names []string
+		for item, counts := range gj.Counts {
+			var tl Tally
+			if len(counts) > len(tl.Counts) {
+				return errorf("%w: item %q has %d values, at most %d", ErrFormat, item, len(counts), len(tl.Counts))
 			}
-		})
-		if err != nil {
-			return err
+			for _, c := range counts {
+				if c < 0 {
+					return errorf("%w: negative count", ErrFormat)
+				}
+			}
+			copy(tl.Counts[:], counts)
+			key, ok := gj.Keys[item]
+			if _, err := fmt.Sscanf(key, "%016x", &tl.CellKey); !ok || err != nil || len(key) != 16 {
+				return errorf("%w: item %q has no cell key of 16 hexadecimal digits", ErrFormat, item)
+			}
+			names = append(names, item)
+			og.tallies = append(og.tallies, tl)
 		}
+		if len(gj.Keys) != len(gj.Counts) {
+			return errorf("%w: cell keys for items without counts", ErrFormat)
+		}
+		nt.addGroup(gj.Key, og, names)
 	}
 	*t = *nt
 	return nil
 }
 
 // MarshalBinary writes the tallies in a compact binary form: a header
-// with the grouping, the item IDs, then each group's key, response count
-// and non-zero counts as variable-length integers.
+// with the grouping, the item IDs, then each group's key, response count,
+// and for each item its non-zero counts as variable-length integers and
+// its cell key. Protected tallies are not serialized (see MarshalJSON).
 func (t *Tallies) MarshalBinary() ([]byte, error) {
+	if t.prot != nil {
+		return nil, errorf("serializing tallies: %w", ErrProtected)
+	}
 	var b []byte
 	b = append(b, binaryMagic...)
 	gj, err := json.Marshal(groupingJSON{t.grouping, t.loc.String()})
@@ -149,6 +166,7 @@ func (t *Tallies) MarshalBinary() ([]byte, error) {
 					b = binary.AppendUvarint(b, uint64(c))
 				}
 			}
+			b = binary.LittleEndian.AppendUint64(b, tl.CellKey)
 		}
 		b = binary.AppendUvarint(b, 0)
 	}
@@ -176,6 +194,16 @@ func (r *reader) uvarint() uint64 {
 		return 0
 	}
 	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) uint64() uint64 {
+	if r.err != nil || len(r.b) < 8 {
+		r.err = cmpErr(r.err, errors.New("truncated cell key"))
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.b)
+	r.b = r.b[8:]
 	return v
 }
 
@@ -252,10 +280,8 @@ func (t *Tallies) UnmarshalBinary(data []byte) error {
 		if responses > math.MaxInt64 {
 			return errorf("%w: count out of range", ErrFormat)
 		}
-		var tallies []struct {
-			item string
-			t    Tally
-		}
+		og := &group{responses: int64(responses)}
+		var names []string
 		for r.err == nil {
 			idx := r.uvarint()
 			if idx == 0 {
@@ -275,16 +301,11 @@ func (t *Tallies) UnmarshalBinary(data []byte) error {
 					tl.Counts[v] = int64(c)
 				}
 			}
-			tallies = append(tallies, struct {
-				item string
-				t    Tally
-			}{items[idx-1], tl})
+			tl.CellKey = r.uint64()
+			names = append(names, items[idx-1])
+			og.tallies = append(og.tallies, tl)
 		}
-		nt.addGroup(k, int64(responses), func(yield func(string, Tally)) {
-			for _, x := range tallies {
-				yield(x.item, x.t)
-			}
-		})
+		nt.addGroup(k, og, names)
 	}
 	if r.err != nil {
 		return errorf("%w: %v", ErrFormat, r.err)

@@ -72,10 +72,19 @@ type Standardized struct {
 // different mixes comparable. A group without answers in a weighted
 // stratum gets no standardized value (the strata are not silently
 // reweighted). Groups are returned in key order.
+//
+// Groups of protected tallies are standardized from their protected
+// counts, with the variance of the perturbation of each stratum added to
+// v_s; a group whose pooled figure is hidden gets no standardized value.
 func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Scale, mix Mix, o Options) []Standardized {
+	type cell struct {
+		t    Tally
+		pert Perturbation
+	}
 	type parts struct {
-		pooled Tally
-		byStr  map[Key]Tally
+		pooled cell
+		byStr  map[Key]cell
+		prot   *Protection
 	}
 	units := map[Key]*parts{}
 	unitDims := except(strata...)
@@ -83,13 +92,15 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 		uk := project(g.Key, unitDims)
 		p := units[uk]
 		if p == nil {
-			p = &parts{byStr: map[Key]Tally{}}
+			p = &parts{byStr: map[Key]cell{}, prot: g.Protection}
 			units[uk] = p
 		}
-		t := g.Items[item]
-		p.pooled.add(t)
+		t, pert := g.Items[item], g.Perturbation[item]
+		p.pooled.t.add(t)
+		p.pooled.pert.add(pert)
 		st := p.byStr[stratumKey(g.Key, strata)]
-		st.add(t)
+		st.t.add(t)
+		st.pert.add(pert)
 		p.byStr[stratumKey(g.Key, strata)] = st
 	}
 	strataKeys := make([]Key, 0, len(mix))
@@ -107,18 +118,26 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 		}
 	}, compareKeys) {
 		p := units[uk]
-		raw := IndicatorsOf(item, p.pooled, 0, s, o)
+		raw := IndicatorsOf(item, p.pooled.t, 0, s, o)
 		if len(raw) == 0 {
 			continue
 		}
+		if p.prot != nil {
+			raw[0] = protectIndicator(raw[0], p.pooled.pert, s, o, p.prot)
+		}
 		st := Standardized{Key: uk, Raw: raw[0], Kind: raw[0].Kind, Estimate: math.NaN()}
+		if raw[0].Suppressed != Published {
+			out = append(out, st)
+			continue
+		}
 		var est, variance float64
 		for _, sk := range strataKeys {
 			w := mix[sk]
 			if w == 0 {
 				continue
 			}
-			ind := IndicatorsOf(item, p.byStr[sk], 0, s, o)[0]
+			c := p.byStr[sk]
+			ind := IndicatorsOf(item, c.t, 0, s, o)[0]
 			if !ind.Valid {
 				st.Missing = append(st.Missing, sk)
 				continue
@@ -129,6 +148,9 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 				v = indexVariance(ind.Positive, ind.Negative, ind.N)
 			} else {
 				v = ind.Estimate * (1 - ind.Estimate) / n
+			}
+			if p.prot != nil {
+				v += perturbationVariance(ind, c.pert, s, o)
 			}
 			est += w * ind.Estimate
 			variance += w * w * v

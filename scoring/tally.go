@@ -11,6 +11,7 @@ import (
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/internal/enum"
+	"github.com/palaute/palaute/internal/siphash"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -23,6 +24,12 @@ const MaxValue = 15
 // answers, promoters or agreeing is for the item's scale to say.
 type Tally struct {
 	Counts [MaxValue + 1]int64
+	// CellKey is the sum, modulo 2⁶⁴, of the record keys (a hash of the
+	// response ID) of the answers counted: the cell key of the cell-key
+	// method, which makes the perturbation of [Protect] the same whenever
+	// the same responses are counted, and unpredictable to whoever does
+	// not know which responses they are. It is zero in protected tallies.
+	CellKey uint64
 }
 
 // Answers returns the number of answers counted.
@@ -39,7 +46,19 @@ func (t *Tally) add(u Tally) {
 	for v, c := range u.Counts {
 		t.Counts[v] += c
 	}
+	t.CellKey += u.CellKey
 }
+
+// recordHashKey keys the hash of response IDs into record keys. It is
+// public: the secret of the perturbation is applied later, by [Protect],
+// to the cell keys (sums of record keys), so tallies made anywhere with
+// any settings combine.
+var recordHashKey = siphash.KeyFrom([]byte("palaute/record/1"))
+
+// RecordKey returns the record key of a response ID: SipHash-2-4 of the
+// ID under a fixed, public key. Tallies add it to the cell key of every
+// tally the response is counted in.
+func RecordKey(id string) uint64 { return siphash.Sum64(recordHashKey, id) }
 
 // Dimension is a response attribute responses can be grouped by.
 type Dimension uint8
@@ -160,14 +179,25 @@ func compareKeys(a, b Key) int {
 // Group is the tally of one group: how many responses it has and the
 // tally of each item answered in it.
 type Group struct {
-	Key       Key
+	Key Key
+	// Responses is the number of responses in the group. Protected
+	// tallies do not publish it (it is zero there); see [Protect].
 	Responses int64
 	Items     map[string]Tally
+	// Protection is the resolved protection (without its secret) of
+	// protected tallies, nil for raw ones.
+	Protection *Protection
+	// Perturbation holds, for protected tallies, how far each item's
+	// counts may be from the true ones; nil for raw tallies.
+	Perturbation map[string]Perturbation
 }
 
 // NotAnswered returns how many of the group's responses did not answer
-// item.
+// item (0 for protected tallies, which do not publish the responses).
 func (g Group) NotAnswered(item string) int64 {
+	if g.Protection != nil {
+		return 0
+	}
 	t := g.Items[item]
 	return g.Responses - t.Answers()
 }
@@ -175,7 +205,8 @@ func (g Group) NotAnswered(item string) int64 {
 // group is the internal, slice-indexed form of a Group.
 type group struct {
 	responses int64
-	tallies   []Tally // indexed like Tallies.items
+	tallies   []Tally        // indexed like Tallies.items
+	pert      []Perturbation // protected tallies only, indexed like tallies
 }
 
 // tally returns the group's tally of item i, growing the slice to the
@@ -187,18 +218,33 @@ func (g *group) tally(i, items int) *Tally {
 	return &g.tallies[i]
 }
 
+// perturbation returns the group's perturbation of item i, growing the
+// slice like tally.
+func (g *group) perturbation(i, items int) *Perturbation {
+	if i >= len(g.pert) {
+		g.pert = slices.Grow(g.pert, items-len(g.pert))[:items]
+	}
+	return &g.pert[i]
+}
+
 // Tallies accumulates responses into per-group, per-item counts. Tallies
 // are exact and mergeable: tallies of any split of a data set, merged in
 // any order, equal the tallies of the whole. They serialize to JSON and
 // to a compact binary form, so partial results from separate processes or
 // counties can be combined. A Tallies is not safe for concurrent use;
 // give each goroutine its own and merge them.
+//
+// Tallies made by [Protect] are protected: their counts are what may be
+// published. They can be aggregated ([Tallies.Aggregate]) and scored, but
+// not added to, merged or serialized.
 type Tallies struct {
 	grouping Grouping
 	loc      *time.Location
 	items    []string
 	index    map[string]int
 	groups   map[Key]*group
+	prot     *Protection // non-nil for protected tallies
+	base     Grouping    // the grouping protected tallies were protected with
 
 	// The hot path of Add: groups by an encoding of their key (no
 	// allocation per response), a scratch buffer for the encoding, and
@@ -262,6 +308,9 @@ func (t *Tallies) itemIndex(item string) int {
 // not counted. Add does not validate responses; pass it validated ones.
 // It does not keep r or its strings, so r may be a reused view.
 func (t *Tallies) Add(r survey.Response) (bool, error) {
+	if t.prot != nil {
+		return false, errorf("adding to tallies: %w", ErrProtected)
+	}
 	for _, a := range r.Answers {
 		if a.Value < 0 || a.Value > MaxValue {
 			return false, errorf("response %q, item %q: %w: %d", r.ID, a.Item, ErrValue, a.Value)
@@ -318,6 +367,7 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 		t.fast[string(b)] = g
 	}
 	g.responses++
+	rk := RecordKey(r.ID)
 	for j, a := range r.Answers {
 		i := -1
 		if j < len(t.slots) {
@@ -335,38 +385,46 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 			}
 			t.slots[j] = i
 		}
-		g.tally(i, len(t.items)).Counts[a.Value]++
+		tl := g.tally(i, len(t.items))
+		tl.Counts[a.Value]++
+		tl.CellKey += rk
 	}
 	return true, nil
 }
 
 // Merge adds the counts of o to t. Both must have the same grouping
-// (else the error wraps [ErrGrouping]). o is not changed.
+// (else the error wraps [ErrGrouping]) and be raw: protection is applied
+// once, to the merged tallies (else the error wraps [ErrProtected]). o is
+// not changed.
 func (t *Tallies) Merge(o *Tallies) error {
+	if t.prot != nil || o.prot != nil {
+		return errorf("merging tallies: %w", ErrProtected)
+	}
 	if !t.grouping.equal(o.grouping) {
 		return errorf("merging tallies: %w", ErrGrouping)
 	}
 	for k, og := range o.groups {
-		t.addGroup(k, og.responses, func(yield func(string, Tally)) {
-			for i, tl := range og.tallies {
-				yield(o.items[i], tl)
-			}
-		})
+		t.addGroup(k, og, o.items)
 	}
 	return nil
 }
 
-// addGroup adds a group's counts under key k.
-func (t *Tallies) addGroup(k Key, responses int64, items func(yield func(string, Tally))) {
+// addGroup adds the counts (and perturbations) of og, whose items are
+// named by names, under key k.
+func (t *Tallies) addGroup(k Key, og *group, names []string) {
 	g := t.groups[k]
 	if g == nil {
 		g = &group{}
 		t.groups[k] = g
 	}
-	g.responses += responses
-	items(func(item string, tl Tally) {
-		g.tally(t.itemIndex(item), len(t.items)).add(tl)
-	})
+	g.responses += og.responses
+	for i, tl := range og.tallies {
+		j := t.itemIndex(names[i])
+		g.tally(j, len(t.items)).add(tl)
+		if t.prot != nil && i < len(og.pert) {
+			g.perturbation(j, len(t.items)).add(og.pert[i])
+		}
+	}
 }
 
 // Len returns the number of groups.
@@ -374,6 +432,30 @@ func (t *Tallies) Len() int { return len(t.groups) }
 
 // Items returns the IDs of the items answered, in the order first seen.
 func (t *Tallies) Items() []string { return slices.Clone(t.items) }
+
+// Protected reports whether the tallies were made by [Protect].
+func (t *Tallies) Protected() bool { return t.prot != nil }
+
+// Protection returns the resolved protection of protected tallies
+// (without the secret), and false for raw tallies.
+func (t *Tallies) Protection() (Protection, bool) {
+	if t.prot == nil {
+		return Protection{}, false
+	}
+	return *t.prot, true
+}
+
+// Base returns the grouping of the base cells protected tallies were
+// made from (by [Protect]; aggregates keep it), and false for raw
+// tallies.
+func (t *Tallies) Base() (Grouping, bool) {
+	if t.prot == nil {
+		return Grouping{}, false
+	}
+	g := t.base
+	g.By = slices.Clone(g.By)
+	return g, true
+}
 
 // Groups returns every group, sorted by key.
 func (t *Tallies) Groups() []Group {
@@ -392,9 +474,17 @@ func (t *Tallies) Group(k Key) (Group, bool) {
 		return Group{}, false
 	}
 	out := Group{Key: k, Responses: g.responses, Items: make(map[string]Tally, len(g.tallies))}
+	if t.prot != nil {
+		p := *t.prot
+		out.Protection = &p
+		out.Perturbation = make(map[string]Perturbation, len(g.tallies))
+	}
 	for i, tl := range g.tallies {
 		if tl.Answers() > 0 {
 			out.Items[t.items[i]] = tl
+			if t.prot != nil && i < len(g.pert) {
+				out.Perturbation[t.items[i]] = g.pert[i]
+			}
 		}
 	}
 	return out, true
@@ -403,33 +493,38 @@ func (t *Tallies) Group(k Key) (Group, bool) {
 // Regroup returns new tallies with a coarser grouping: every group's
 // counts are added under its key with only the dimensions of by kept (and
 // the same periods). Use it to get unit totals from unit × channel
-// tallies, say, without reading the responses again.
+// tallies, say, without reading the responses again. It is Aggregate with
+// the same periods; dimensions not in the tallies' grouping are ignored.
 func (t *Tallies) Regroup(by ...Dimension) *Tallies {
 	g := t.grouping
-	g.By = by
-	return t.rekey(g, func(k Key) Key { return project(k, by) })
+	g.By = slices.DeleteFunc(slices.Clone(by), func(d Dimension) bool { return !slices.Contains(t.grouping.By, d) })
+	return t.rekey(g, func(k Key) (Key, bool) { return project(k, g.By), true })
 }
 
 // rekey returns new tallies with grouping g holding t's counts under the
-// keys f gives.
-func (t *Tallies) rekey(g Grouping, f func(Key) Key) *Tallies {
+// keys f gives; groups for which f reports false are left out.
+func (t *Tallies) rekey(g Grouping, f func(Key) (Key, bool)) *Tallies {
 	out := NewTallies(g)
+	out.prot, out.base = t.prot, t.base
 	for k, og := range t.groups {
-		out.addGroup(f(k), og.responses, func(yield func(string, Tally)) {
-			for i, tl := range og.tallies {
-				yield(t.items[i], tl)
-			}
-		})
+		if nk, ok := f(k); ok {
+			out.addGroup(nk, og, t.items)
+		}
 	}
 	return out
+}
+
+// Select returns new tallies with the groups of t that keep accepts. On
+// protected tallies the result is still a sum of protected base cells:
+// "every unit but one", say, for the rest of a unit's peers.
+func (t *Tallies) Select(keep func(Key) bool) *Tallies {
+	return t.rekey(t.grouping, func(k Key) (Key, bool) { return k, keep(k) })
 }
 
 // WithoutPeriods returns new tallies with the same dimensions over all
 // time: the counts of every period added together (per instrument
 // version, which stays apart).
 func (t *Tallies) WithoutPeriods() *Tallies {
-	g := t.grouping
-	g.By = slices.Clone(g.By)
-	g.Period, g.RollingDays, g.RollingEnd = AllTime, 0, Date{}
-	return t.rekey(g, func(k Key) Key { k.Period = Period{}; return k })
+	out, _ := t.Aggregate(Aggregation{By: t.grouping.By, Period: AllTime})
+	return out
 }

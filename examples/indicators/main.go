@@ -11,37 +11,63 @@
 //
 //	go run ./examples/indicators -by unit -period month -format csv feedback.csv
 //
+// Everything it prints is published through one protected base
+// (package scoring's disclosure control): the responses are tallied by
+// the base's dimensions and periods (-base, -base-period), the base is
+// protected once (small cells perturbed, see -exact-from and -noise), and
+// every table is added up from the protected base. Use the same base and
+// secret for everything published from the same data.
+//
 // Flags:
 //
-//	-by           comma list of region, provider, unit, service, channel, role, lang
-//	-period       day, week, month, quarter, year or rolling30
-//	-at           end date (YYYY-MM-DD) of the rolling window
+//	-by           comma list of dimensions shown, from the base's (default unit)
+//	-period       all time (default), day, week, month, quarter, year, or
+//	              rollingN: a window of N base periods ending on -at
+//	-at           last day (YYYY-MM-DD) of the rolling window: the end of a base period
 //	-lang         fi, sv or en
 //	-format       md, csv, json or html
-//	-min-n        suppression threshold (respondents)
 //	-compare      compare each group with the rest of its peers (those differing
 //	              only in the first -by dimension), Holm-corrected
-//	-standardize  comma list of strata (channel, role, lang) to standardize to
+//	-standardize  comma list of strata (channel, role, lang) to standardize to;
+//	              they must be in the base
 //	-out          output file (default standard output)
 //
+// Protection flags (the defaults are scoring's):
+//
+//	-base         comma list of the base's dimensions (default region,provider,unit)
+//	-base-period  the base's periods: day, week, month (default), quarter, year or all
+//	-min-n        answers a figure needs to be shown (certain answers; 0: default 5)
+//	-exact-from   base cells with this many answers are exact (0: default 10)
+//	-noise        the largest change to a count of a small base cell (0: default 2)
+//	-secret-file  file holding the secret that keys the perturbation
+//	              (or the environment variable PALAUTE_SECRET)
+//	-through      publish only base periods ending on or before this date
+//	-internal     no protection at all, for use inside the organisation only;
+//	              the footer says so
+//
 // CSV output has the -by columns, period (with -period), item, n,
-// estimate, low, high, excluded, suppressed, and with -compare also
-// reference, diff, p and label. estimate, low and high are the index in
-// points for recommend and shares in percent for statements. Bad rows are
-// reported on standard error with their line numbers, followed by a
-// summary; the exit status is non-zero only when nothing could be read.
+// positive, neutral, negative, estimate, low, high, excluded, suppressed,
+// and with -compare also reference, diff, p and label. estimate, low and
+// high are the index in points for recommend and shares in percent for
+// statements; the counts are the protected counts. Bad rows are reported
+// on standard error with their line numbers, followed by a summary; the
+// exit status is non-zero only when nothing could be read.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/internal/synth"
 	"github.com/palaute/palaute/report"
@@ -56,10 +82,12 @@ func main() {
 type config struct {
 	demo        bool
 	by          []scoring.Dimension
-	grouping    scoring.Grouping
+	base        scoring.Grouping    // the protected base's grouping
+	view        scoring.Aggregation // what is shown, added up from the base
 	lang        i18n.Lang
 	format      string
-	minN        int
+	protection  scoring.Protection
+	internal    bool
 	compare     bool
 	standardize []scoring.Dimension
 	out         string
@@ -85,29 +113,39 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("indicators", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var by, period, at, lang, std string
+	var by, period, at, lang, std, base, basePeriod, secretFile, through string
 	fs.BoolVar(&c.demo, "demo", false, "score the built-in synthetic data set")
-	fs.StringVar(&by, "by", "", "comma list of grouping dimensions (default unit)")
-	fs.StringVar(&period, "period", "", "day, week, month, quarter, year or rolling30")
-	fs.StringVar(&at, "at", "", "end date of a rolling window, YYYY-MM-DD")
+	fs.StringVar(&by, "by", "unit", "comma list of grouping dimensions shown")
+	fs.StringVar(&period, "period", "", "day, week, month, quarter, year or rollingN")
+	fs.StringVar(&at, "at", "", "last day of a rolling window, YYYY-MM-DD")
 	fs.StringVar(&lang, "lang", "fi", "language: fi, sv or en")
 	fs.StringVar(&c.format, "format", "md", "md, csv, json or html")
-	fs.IntVar(&c.minN, "min-n", scoring.DefaultMinResponses, "suppression threshold")
 	fs.BoolVar(&c.compare, "compare", false, "compare groups with their peers")
 	fs.StringVar(&std, "standardize", "", "comma list of strata to standardize to")
 	fs.StringVar(&c.out, "out", "", "output file")
+	fs.StringVar(&base, "base", "region,provider,unit", "dimensions of the protected base")
+	fs.StringVar(&basePeriod, "base-period", "month", "periods of the protected base")
+	fs.IntVar(&c.protection.MinAnswers, "min-n", 0, "certain answers a figure needs (0: the default)")
+	fs.IntVar(&c.protection.ExactFrom, "exact-from", 0, "base cells with this many answers are exact (0: the default)")
+	fs.IntVar(&c.protection.Noise, "noise", 0, "largest change to a count of a small base cell (0: the default)")
+	fs.StringVar(&secretFile, "secret-file", "", "file with the secret of the perturbation")
+	fs.StringVar(&through, "through", "", "publish base periods ending on or before this date")
+	fs.BoolVar(&c.internal, "internal", false, "no protection: for use inside the organisation only")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	var err error
-	if by == "" {
-		by = "unit"
-	}
 	if c.by, err = parseDims(by); err != nil {
 		return c, err
 	}
 	if c.standardize, err = parseDims(std); err != nil {
 		return c, err
+	}
+	if c.base.By, err = parseDims(base); err != nil {
+		return c, fmt.Errorf("-base: %v", err)
+	}
+	if err := c.base.Period.UnmarshalText([]byte(strings.TrimPrefix(basePeriod, "all"))); err != nil || c.base.Period == scoring.Rolling {
+		return c, fmt.Errorf("-base-period %q: want day, week, month, quarter, year or all", basePeriod)
 	}
 	if c.lang, err = i18n.ParseLang(lang); err != nil || !c.lang.IsValid() {
 		return c, fmt.Errorf("-lang: %v", err)
@@ -117,24 +155,45 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	default:
 		return c, fmt.Errorf("-format %q: want md, csv, json or html", c.format)
 	}
-	c.grouping.By = append(append([]scoring.Dimension(nil), c.by...), c.standardize...)
-	switch period {
-	case "":
-	case "rolling30":
+	if _, err := c.protection.Resolve(); err != nil {
+		return c, err
+	}
+	if c.protection.Secret, err = secret(secretFile); err != nil {
+		return c, err
+	}
+	if through != "" {
+		if c.protection.Through, err = scoring.ParseDate(through); err != nil {
+			return c, fmt.Errorf("-through: %v", err)
+		}
+	}
+	for _, d := range append(slices.Clone(c.by), c.standardize...) {
+		if !slices.Contains(c.base.By, d) {
+			return c, fmt.Errorf("-by/-standardize %s: the protected base (-base %s) does not have it; add it to -base, and keep that base for everything published from this data", d, base)
+		}
+	}
+	c.view.By = append(slices.Clone(c.by), c.standardize...)
+	switch {
+	case period == "":
+	case strings.HasPrefix(period, "rolling"):
+		n, err := strconv.Atoi(strings.TrimPrefix(period, "rolling"))
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("-period %q: want rollingN, a window of N base periods", period)
+		}
 		if at == "" {
-			return c, errors.New("-period rolling30 needs -at, the window's last day")
+			return c, errors.New("-period rollingN needs -at, the window's last day")
 		}
 		end, err := scoring.ParseDate(at)
 		if err != nil {
 			return c, err
 		}
-		c.grouping.Period, c.grouping.RollingDays, c.grouping.RollingEnd = scoring.Rolling, 30, end
+		c.view.Period, c.view.Window, c.view.End = scoring.Rolling, n, end
 	default:
-		var k scoring.PeriodKind
-		if err := k.UnmarshalText([]byte(period)); err != nil || k == scoring.Rolling {
-			return c, fmt.Errorf("-period %q: want day, week, month, quarter, year or rolling30", period)
+		if err := c.view.Period.UnmarshalText([]byte(period)); err != nil || c.view.Period == scoring.Rolling {
+			return c, fmt.Errorf("-period %q: want day, week, month, quarter, year or rollingN", period)
 		}
-		c.grouping.Period = k
+	}
+	if _, err := scoring.NewTallies(c.base).Aggregate(c.view); err != nil {
+		return c, fmt.Errorf("-period with -base-period %s: %v", basePeriod, err)
 	}
 	switch rest := fs.Args(); {
 	case c.demo && len(rest) > 0:
@@ -147,6 +206,25 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return c, nil
 }
 
+// secret returns the secret of the perturbation from a file, or from the
+// environment variable PALAUTE_SECRET, or nil.
+func secret(file string) ([]byte, error) {
+	if file == "" {
+		if s := os.Getenv("PALAUTE_SECRET"); s != "" {
+			return []byte(s), nil
+		}
+		return nil, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("-secret-file: %v", err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, fmt.Errorf("-secret-file %s is empty", file)
+	}
+	return bytes.TrimSpace(b), nil
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c, err := parseFlags(args, stderr)
 	if err != nil {
@@ -155,7 +233,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	tallies := scoring.NewTallies(c.grouping)
+	tallies := scoring.NewTallies(c.base)
 	names := map[string]string{}
 	if c.demo {
 		c.compare = true // the demo shows comparisons with the peer group
@@ -169,11 +247,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} else if code := read(c, stdin, stderr, tallies); code != 0 {
 		return code
 	}
-	opts := report.Options{Lang: c.lang, By: c.by, Names: names, Suppression: scoring.Suppression{MinResponses: c.minN}, Standardize: c.standardize}
-	if c.compare {
+	opts := report.Options{Lang: c.lang, By: c.by, Names: names, Standardize: c.standardize, Internal: c.internal}
+	if c.compare && len(c.by) > 0 {
 		opts.CompareWithin, opts.Adjust = c.by[0], scoring.Holm
 	}
-	tbl, err := report.Build(tallies, opts)
+	published := tallies
+	if !c.internal {
+		if c.protection.Secret == nil && !c.demo {
+			fmt.Fprintln(stderr, "indicators: no secret (-secret-file or PALAUTE_SECRET): the perturbation is only as secret as the response IDs")
+		}
+		var err error
+		if published, err = scoring.Protect(tallies, scoring.CatalogueScales(catalogue.Default()), c.protection); err != nil {
+			fmt.Fprintln(stderr, "indicators:", err)
+			if !errors.Is(err, scoring.ErrUnknownItem) {
+				return 1
+			}
+		}
+	}
+	view, err := published.Aggregate(c.view)
+	if err != nil {
+		fmt.Fprintln(stderr, "indicators:", err)
+		return 1
+	}
+	tbl, err := report.Build(view, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "indicators:", err)
 		return 1

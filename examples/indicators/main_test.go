@@ -35,7 +35,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestCSVOutput(t *testing.T) {
-	code, out, errOut := runArgs(t, "", "-by", "unit,channel", "-period", "month", "-format", "csv", "-compare", sample)
+	code, out, errOut := runArgs(t, "", "-base", "region,provider,unit,channel", "-by", "unit,channel", "-period", "month", "-format", "csv", "-compare", sample)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -46,13 +46,13 @@ func TestCSVOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "unit,channel,period,item,n,estimate,low,high,excluded,suppressed,reference,diff,p,label" {
+	if got := strings.Join(rows[0], ","); got != "unit,channel,period,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label" {
 		t.Errorf("header %s", got)
 	}
 	months := map[string]bool{}
 	for _, r := range rows[1:] {
 		months[r[2]] = true
-		if strings.Contains(r[5], ",") {
+		if strings.Contains(r[8], ",") {
 			t.Errorf("machine number with a comma: %v", r)
 		}
 	}
@@ -101,7 +101,7 @@ func TestNDJSONHTMLRollingStandardize(t *testing.T) {
 	}
 	dir := t.TempDir()
 	outFile := filepath.Join(dir, "report.html")
-	code, _, errOut = runArgs(t, "", "-format", "html", "-period", "rolling30", "-at", "2025-03-31", "-standardize", "channel", "-lang", "sv", "-out", outFile, sample)
+	code, _, errOut = runArgs(t, "", "-format", "html", "-base", "unit,channel", "-base-period", "day", "-period", "rolling30", "-at", "2025-03-31", "-standardize", "channel", "-lang", "sv", "-out", outFile, sample)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -17,7 +17,7 @@ import (
 func TestPortal(t *testing.T) {
 	dir := t.TempDir()
 	var log bytes.Buffer
-	if err := build("../testdata/feedback.csv", i18n.Swedish, "", dir, &log); err != nil {
+	if err := build("../testdata/feedback.csv", config{lang: i18n.Swedish}, dir, &log); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(log.String(), "600 accepted") {
@@ -49,10 +49,11 @@ func TestPortal(t *testing.T) {
 	if err := json.Unmarshal(b, &widgets); err != nil || len(widgets) != 8 {
 		t.Fatalf("widgets %v %v", len(widgets), err)
 	}
-	// The data end on 2025-04-30; the window is April 1–30.
+	// The data end on 2025-04-30, so April is still open: the window is
+	// the three closed months January–March.
 	shown := 0
 	for _, w := range widgets {
-		if w.Window != "2025-04-01/2025-04-30" {
+		if w.Window != "2025-01-01/2025-03-31" {
 			t.Errorf("window %s", w.Window)
 		}
 		if !w.Suppressed {
@@ -64,5 +65,28 @@ func TestPortal(t *testing.T) {
 	}
 	if shown == 0 {
 		t.Error("every widget suppressed")
+	}
+}
+
+// TestFileName: unit codes from the data never name a file outside the
+// directory, never collide, and stay short.
+func TestFileName(t *testing.T) {
+	codes := []string{"u001", "../../x", "a/b", "a\x00b", ".hidden", "..", ".", "", strings.Repeat("x", 300), "ü", "u001~", "a_b", "a/b/", "con.txt"}
+	seen := map[string]string{}
+	for _, c := range codes {
+		n := fileName(c)
+		if n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/\\\x00") || strings.HasPrefix(n, ".") || len(n) > 80 {
+			t.Errorf("%q → unsafe file name %q", c, n)
+		}
+		if other, dup := seen[n]; dup {
+			t.Errorf("%q and %q share the file name %q", c, other, n)
+		}
+		seen[n] = c
+		if filepath.Base(filepath.Join("units", n+".html")) != n+".html" {
+			t.Errorf("%q escapes the directory", c)
+		}
+	}
+	if fileName("u001") != "u001" {
+		t.Error("plain codes are kept as they are")
 	}
 }

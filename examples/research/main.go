@@ -4,7 +4,10 @@
 //
 //	go run ./examples/research examples/testdata/feedback.csv
 //
-// It tallies the responses by unit and channel and asks three questions:
+// It tallies the responses by unit and channel, protects the tallies as
+// anything published must be (package scoring's disclosure control: the
+// figures printed are computed from the protected counts, and their
+// intervals include the perturbation), and asks three questions:
 //
 //  1. How do SMS and kiosk answers differ? (index by channel, and the
 //     difference with its interval)
@@ -43,43 +46,67 @@ func main() {
 
 func run(in io.Reader, out io.Writer) error {
 	// Read and validate; keep only accepted responses.
-	tallies := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}})
+	raw := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}})
 	dec := survey.NewCSVDecoder(in)
 	for r, err := range dec.All() {
 		if err != nil {
 			continue // the summary counts what was rejected and why
 		}
-		if _, err := tallies.Add(r); err != nil {
+		if _, err := raw.Add(r); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintln(out, dec.Summary())
 	cat := catalogue.Default()
+	scales := scoring.CatalogueScales(cat)
+	// The secret of the perturbation; see scoring.Protection.
+	tallies, err := scoring.Protect(raw, scales, scoring.Protection{Secret: []byte(os.Getenv("PALAUTE_SECRET"))})
+	if err != nil {
+		return err
+	}
 	scale, err := cat.Scale("recommend-0-10")
 	if err != nil {
 		return err
 	}
 
 	// 1. Index by channel, and SMS against kiosk.
-	byChannel := map[survey.Channel]scoring.Indicator{}
+	byChannel := map[survey.Channel]scoring.Group{}
 	for _, g := range tallies.Regroup(scoring.ByChannel).Groups() {
-		ind := scoring.IndexOf("recommend", g.Items["recommend"], g.NotAnswered("recommend"), scale, scoring.Options{})
-		byChannel[g.Key.Channel] = ind
-		fmt.Fprintf(out, "%-6s n %5d  index %6.1f  95%% %6.1f … %5.1f\n", g.Key.Channel, ind.N, ind.Estimate, ind.Interval.Low, ind.Interval.High)
+		byChannel[g.Key.Channel] = g
 	}
-	sms, kiosk := byChannel[survey.ChannelSMS], byChannel[survey.ChannelKiosk]
-	d := scoring.CompareIndex(sms.Positive, sms.Negative, sms.N, kiosk.Positive, kiosk.Negative, kiosk.N, 0.95)
-	fmt.Fprintf(out, "SMS − kiosk: %+.1f points (95%% %+.1f … %+.1f), p = %.3g: %s\n", d.Diff, d.Interval.Low, d.Interval.High, d.P, d.Label)
+	channels, err := scoring.Score(tallies.Regroup(scoring.ByChannel), cat, scales, scoring.Options{})
+	if err != nil {
+		return err
+	}
+	for _, r := range channels {
+		ind, _ := r.Indicator("recommend", scoring.Index)
+		if ind.Suppressed != scoring.Published {
+			fmt.Fprintf(out, "%-6s too few answers to show\n", r.Key.Channel)
+			continue
+		}
+		fmt.Fprintf(out, "%-6s n %5d  index %6.1f  95%% %6.1f … %5.1f\n", r.Key.Channel, ind.N, ind.Estimate, ind.Interval.Low, ind.Interval.High)
+	}
+	if d, ok := scoring.CompareGroups(byChannel[survey.ChannelSMS], byChannel[survey.ChannelKiosk], "recommend", scale, 0.95); ok {
+		fmt.Fprintf(out, "SMS − kiosk: %+.1f points (95%% %+.1f … %+.1f), p = %.3g: %s\n", d.Diff, d.Interval.Low, d.Interval.High, d.P, d.Label)
+	}
 
-	// 2. and 3. Units: reliability and overdispersion of the index.
+	// 2. and 3. Units: reliability and overdispersion of the index, over
+	// the units whose index is published.
 	var p, det, n []int64
 	var z []float64
-	total := tallies.Regroup()
-	all := scoring.IndexOf("recommend", total.Groups()[0].Items["recommend"], 0, scale, scoring.Options{})
+	total, err := scoring.Score(tallies.Regroup(), cat, scales, scoring.Options{})
+	if err != nil {
+		return err
+	}
+	all, _ := total[0].Indicator("recommend", scoring.Index)
 	p0, d0 := float64(all.Positive)/float64(all.N), float64(all.Negative)/float64(all.N)
-	for _, g := range tallies.Regroup(scoring.ByUnit).Groups() {
-		ind := scoring.IndexOf("recommend", g.Items["recommend"], 0, scale, scoring.Options{})
-		if !ind.Valid {
+	units, err := scoring.Score(tallies.Regroup(scoring.ByUnit), cat, scales, scoring.Options{})
+	if err != nil {
+		return err
+	}
+	for _, r := range units {
+		ind, _ := r.Indicator("recommend", scoring.Index)
+		if !ind.Valid || ind.Suppressed != scoring.Published {
 			continue
 		}
 		p, det, n = append(p, ind.Positive), append(det, ind.Negative), append(n, ind.N)
