@@ -16,8 +16,11 @@ import (
 // group × item. Estimates are unrounded: the index in points (−100…100),
 // shares in percent (0–100). Fields of hidden groups are empty.
 type Record struct {
-	Group  map[string]string `json:"group"` // dimension → code ("" values for the total)
-	Period string            `json:"period,omitempty"`
+	Group map[string]string `json:"group"` // dimension → code ("" values for the total)
+	// Instrument is the instrument version, such as "thl-adult/2022":
+	// groups are always split by it.
+	Instrument string `json:"instrument"`
+	Period     string `json:"period,omitempty"`
 	Total  bool              `json:"total,omitempty"`
 	Item   string            `json:"item"`
 	Kind   scoring.Kind      `json:"kind"`
@@ -78,7 +81,7 @@ func (t *Table) Records() []Record {
 		}
 		for i, c := range r.Cells {
 			col := t.Columns[i]
-			rec := recordOf(group, r.Period, r.Total, col.Item, c.Indicator)
+			rec := recordOf(group, r.Key, r.Total, c.Indicator)
 			if c.Indicator.Suppressed == scoring.Published {
 				k := scaleOf(col.Kind)
 				if c.Mean != nil && c.Mean.Valid {
@@ -99,25 +102,25 @@ func (t *Table) Records() []Record {
 
 // recordOf returns the record of one indicator: its counts, estimate and
 // interval when it is published, its reason when it is hidden.
-func recordOf(group map[string]string, period string, total bool, item string, ind scoring.Indicator) Record {
-	rec := Record{Group: group, Period: period, Total: total, Item: item, Kind: ind.Kind, Suppressed: ind.Suppressed.String()}
+func recordOf(group map[string]string, k scoring.Key, total bool, ind scoring.Indicator) Record {
+	rec := Record{Group: group, Instrument: k.Instrument.String(), Period: k.Period.String(), Total: total, Item: ind.Item, Kind: ind.Kind, Suppressed: ind.Suppressed.String()}
 	if ind.Suppressed != scoring.Published {
 		return rec
 	}
-	k := scaleOf(ind.Kind)
+	scale := scaleOf(ind.Kind)
 	rec.N, rec.Positive, rec.Neutral, rec.Negative = ptr(ind.N), ptr(ind.Positive), ptr(ind.Neutral), ptr(ind.Negative)
 	rec.Excluded = ptr(ind.CantSay)
 	if ind.Valid {
-		rec.Estimate = fptr(ind.Estimate * k)
+		rec.Estimate = fptr(ind.Estimate * scale)
 		if !ind.Interval.IsZero() {
-			rec.Low, rec.High = fptr(ind.Interval.Low*k), fptr(ind.Interval.High*k)
+			rec.Low, rec.High = fptr(ind.Interval.Low*scale), fptr(ind.Interval.High*scale)
 		}
 	}
 	return rec
 }
 
 // CSVColumns returns the header of the table's CSV form: the grouping
-// dimensions, "period" when the table has periods, then item, n,
+// dimensions, "instrument", "period" when the table has periods, then item, n,
 // estimate, low, high, excluded, suppressed, and with comparisons
 // reference, diff, p, label, and with standardization standardized,
 // standardized_low, standardized_high. The counts positive, neutral and
@@ -127,6 +130,7 @@ func (t *Table) CSVColumns() []string {
 	for _, d := range t.By {
 		cols = append(cols, d.String())
 	}
+	cols = append(cols, "instrument")
 	if t.Periods {
 		cols = append(cols, "period")
 	}
@@ -154,6 +158,7 @@ func (t *Table) CSV(w io.Writer) error {
 		for _, d := range t.By {
 			row = append(row, text(r.Group[d.String()]))
 		}
+		row = append(row, text(r.Instrument))
 		if t.Periods {
 			row = append(row, text(r.Period))
 		}

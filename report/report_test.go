@@ -208,18 +208,26 @@ func TestTableAgainstScoring(t *testing.T) {
 	// Each unit has at most 4 months × 4 channels of base cells.
 	const maxNoise = 4 * 4 * scoring.DefaultNoise * 3
 	header := strings.Join(rows[0], ",")
-	if header != "unit,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
+	if header != "unit,instrument,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
 		t.Fatalf("header %s", header)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
 	}
 	checked, hidden := 0, 0
 	for _, r := range rows[1:] {
-		if r[0] == "" {
+		unit, item := r[col["unit"]], r[col["item"]]
+		if unit == "" {
 			continue // total
 		}
-		ind := want[[2]string{r[0], r[1]}]
-		if r[10] != "" {
+		if r[col["instrument"]] != "thl-adult/2022" {
+			t.Errorf("instrument %q", r[col["instrument"]])
+		}
+		ind := want[[2]string{unit, item}]
+		if r[col["suppressed"]] != "" {
 			hidden++
-			if r[2] != "" || r[3] != "" || r[6] != "" {
+			if r[col["n"]] != "" || r[col["positive"]] != "" || r[col["estimate"]] != "" {
 				t.Errorf("hidden row shows figures: %v", r)
 			}
 			continue
@@ -228,15 +236,15 @@ func TestTableAgainstScoring(t *testing.T) {
 		if ind.Kind == scoring.Agreement {
 			k = 100
 		}
-		est, _ := strconv.ParseFloat(r[6], 64)
-		n, _ := strconv.ParseInt(r[2], 10, 64)
-		pos, _ := strconv.ParseInt(r[3], 10, 64)
+		est, _ := strconv.ParseFloat(r[col["estimate"]], 64)
+		n, _ := strconv.ParseInt(r[col["n"]], 10, 64)
+		pos, _ := strconv.ParseInt(r[col["positive"]], 10, 64)
 		if n != ind.N || pos != ind.Positive || math.Abs(est-ind.Estimate*k) > 1e-9 {
-			t.Errorf("%s %s: n %d positive %d estimate %v, scoring says %d %d %v", r[0], r[1], n, pos, est, ind.N, ind.Positive, ind.Estimate*k)
+			t.Errorf("%s %s: n %d positive %d estimate %v, scoring says %d %d %v", unit, item, n, pos, est, ind.N, ind.Positive, ind.Estimate*k)
 		}
-		tr := truth[[2]string{r[0], r[1]}]
+		tr := truth[[2]string{unit, item}]
 		if tr.N < scoring.DefaultMinAnswers || n-tr.N > maxNoise || tr.N-n > maxNoise {
-			t.Errorf("%s %s: published n %d, true n %d", r[0], r[1], n, tr.N)
+			t.Errorf("%s %s: published n %d, true n %d", unit, item, n, tr.N)
 		}
 		checked++
 	}

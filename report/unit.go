@@ -161,7 +161,7 @@ func trend(in UnitInput, o Options) ([]TrendPoint, []Record) {
 			p.Valid, p.Estimate, p.Low, p.High, p.N = true, ind.Estimate, ind.Interval.Low, ind.Interval.High, ind.N
 		}
 		out = append(out, p)
-		data = append(data, recordOf(map[string]string{scoring.ByUnit.String(): in.Unit}, p.Period, false, ind.Item, ind))
+		data = append(data, recordOf(map[string]string{scoring.ByUnit.String(): in.Unit}, r.Key, false, ind))
 	}
 	slices.SortStableFunc(out, func(a, b TrendPoint) int { return cmp.Compare(a.Period, b.Period) })
 	slices.SortStableFunc(data, func(a, b Record) int { return cmp.Compare(a.Period, b.Period) })
