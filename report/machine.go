@@ -19,12 +19,12 @@ type Record struct {
 	Group map[string]string `json:"group"` // dimension → code ("" values for the total)
 	// Instrument is the instrument version, such as "thl-adult/2022":
 	// groups are always split by it.
-	Instrument string `json:"instrument"`
-	Period     string `json:"period,omitempty"`
-	Total  bool              `json:"total,omitempty"`
-	Item   string            `json:"item"`
-	Kind   scoring.Kind      `json:"kind"`
-	N      *int64            `json:"n"`
+	Instrument string       `json:"instrument"`
+	Period     string       `json:"period,omitempty"`
+	Total      bool         `json:"total,omitempty"`
+	Item       string       `json:"item"`
+	Kind       scoring.Kind `json:"kind"`
+	N          *int64       `json:"n"`
 	// Positive, Neutral and Negative count the answers in the bands
 	// (promoters, passives and detractors; agreeing, neutral and
 	// disagreeing; yes and no), as published: protected counts.
@@ -120,7 +120,8 @@ func recordOf(group map[string]string, k scoring.Key, total bool, ind scoring.In
 }
 
 // CSVColumns returns the header of the table's CSV form: the grouping
-// dimensions, "instrument", "period" when the table has periods, then item, n,
+// dimensions, "total" (true for the rows of all groups together),
+// "instrument", "period" when the table has periods, then item, n,
 // estimate, low, high, excluded, suppressed, and with comparisons
 // reference, diff, p, label, and with standardization standardized,
 // standardized_low, standardized_high. The counts positive, neutral and
@@ -130,7 +131,7 @@ func (t *Table) CSVColumns() []string {
 	for _, d := range t.By {
 		cols = append(cols, d.String())
 	}
-	cols = append(cols, "instrument")
+	cols = append(cols, "total", "instrument")
 	if t.Periods {
 		cols = append(cols, "period")
 	}
@@ -146,7 +147,7 @@ func (t *Table) CSVColumns() []string {
 
 // CSV writes the table's long form as CSV for machines: plain ASCII
 // numbers with a dot, unrounded, stable column names ([Table.CSVColumns]),
-// the total rows marked by an empty group. Text cells (codes, item IDs)
+// the total rows marked in the column total. Text cells (codes, item IDs)
 // are neutralised against spreadsheet formula injection; numbers are
 // written as they are, negative ones included.
 func (t *Table) CSV(w io.Writer) error {
@@ -158,7 +159,7 @@ func (t *Table) CSV(w io.Writer) error {
 		for _, d := range t.By {
 			row = append(row, text(r.Group[d.String()]))
 		}
-		row = append(row, text(r.Instrument))
+		row = append(row, boolText(r.Total), text(r.Instrument))
 		if t.Periods {
 			row = append(row, text(r.Period))
 		}
@@ -173,6 +174,13 @@ func (t *Table) CSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
 }
 
 func i64(p *int64) string {

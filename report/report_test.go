@@ -208,7 +208,7 @@ func TestTableAgainstScoring(t *testing.T) {
 	// Each unit has at most 4 months × 4 channels of base cells.
 	const maxNoise = 4 * 4 * scoring.DefaultNoise * 3
 	header := strings.Join(rows[0], ",")
-	if header != "unit,instrument,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
+	if header != "unit,total,instrument,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
 		t.Fatalf("header %s", header)
 	}
 	col := map[string]int{}

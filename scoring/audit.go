@@ -340,13 +340,15 @@ func nName(k Kind, o Options) string {
 	return "n"
 }
 
-// countTypes returns the counts a figure of kind k publishes.
+// countTypes returns the counts a figure of kind k consists of: its n,
+// the bands, and the can't-say answers when they are in its n.
 func countTypes(k Kind, s catalogue.Scale, o Options) []countType {
-	out := []countType{{nName(k, o), inDenominator(k, s, o)}}
+	in := inDenominator(k, s, o)
+	out := []countType{{nName(k, o), in}}
 	for _, b := range s.Bands() {
 		out = append(out, countType{b.Name, b.Contains})
 	}
-	if _, ok := s.CantSay(); ok && k != Index {
+	if v, ok := s.CantSay(); ok && in(v) {
 		out = append(out, countType{"cant-say", s.IsCantSay})
 	}
 	return out
@@ -366,7 +368,7 @@ func figureCounts(ind Indicator, s catalogue.Scale, o Options) map[string]int64 
 			out[names[i]] = c
 		}
 	}
-	if _, ok := s.CantSay(); ok && ind.Kind != Index {
+	if v, ok := s.CantSay(); ok && inDenominator(ind.Kind, s, o)(v) {
 		out["cant-say"] = ind.CantSay
 	}
 	return out
@@ -393,10 +395,11 @@ func itemsOf(figs []figure) []string {
 
 // protectedBounds bounds the true counts of a hidden figure of a
 // protected base, assuming the attacker knows every protected count: cell
-// by cell, the union of "the cell is exact" (possible when its counts add
-// up to ExactFrom or more) and "the cell was perturbed" (each count in
+// by cell and part by part (substantive answers, can't-say answers), the
+// union of "the part is exact" (possible when its counts add up to
+// ExactFrom or more) and "the part was perturbed" (each count in
 // [max(1, y − Noise), y + Noise], or [0, Noise] for a zero, with fewer
-// than ExactFrom answers in all), summed over the cells.
+// than ExactFrom answers in all), summed over the cells and parts.
 func protectedBounds(f figure, atoms []atom, s catalogue.Scale, p *Protection) []countBound {
 	cats := categoriesOf(s)
 	k, d := int64(p.ExactFrom), int64(p.Noise)
@@ -404,31 +407,36 @@ func protectedBounds(f figure, atoms []atom, s catalogue.Scale, p *Protection) [
 	for _, ct := range countTypes(f.kind, s, f.opts) {
 		b := countBound{name: ct.name}
 		for _, a := range f.atoms {
-			y := make([]int64, len(cats))
-			var sum, loAll, loIn, loOut, hiIn, yIn int64
-			for i, c := range cats {
-				y[i] = atoms[a].t.Counts[c.rep]
-				lo, hi := certainFrom(y[i], d), y[i]+d
-				if y[i] == 0 {
-					hi = d
+			for _, part := range parts(cats, s) {
+				var sum, loAll, loIn, loOut, hiIn, yIn int64
+				any := false
+				for _, i := range part {
+					y := atoms[a].t.Counts[cats[i].rep]
+					lo, hi := certainFrom(y, d), y+d
+					if y == 0 {
+						hi = d
+					}
+					sum += y
+					loAll += lo
+					if ct.in(cats[i].rep) {
+						loIn, hiIn, yIn, any = loIn+lo, hiIn+hi, yIn+y, true
+					} else {
+						loOut += lo
+					}
 				}
-				sum += y[i]
-				loAll += lo
-				if ct.in(c.rep) {
-					loIn, hiIn, yIn = loIn+lo, hiIn+hi, yIn+y[i]
-				} else {
-					loOut += lo
+				if !any {
+					continue
 				}
+				low, high := int64(math.MaxInt64), int64(math.MinInt64)
+				if sum >= k { // it may be exact
+					low, high = min(low, yIn), max(high, yIn)
+				}
+				if loAll <= k-1 { // it may have been perturbed
+					low, high = min(low, loIn), max(high, min(hiIn, k-1-loOut))
+				}
+				b.low += low
+				b.high += high
 			}
-			low, high := int64(math.MaxInt64), int64(math.MinInt64)
-			if sum >= k { // it may be exact
-				low, high = min(low, yIn), max(high, yIn)
-			}
-			if loAll <= k-1 { // it may have been perturbed
-				low, high = min(low, loIn), max(high, min(hiIn, k-1-loOut))
-			}
-			b.low += low
-			b.high += high
 		}
 		out = append(out, b)
 	}

@@ -48,10 +48,12 @@
 // and the noise bound) but not the secret (Protection.Secret) or the
 // response IDs.
 //
-// Mechanism. A base cell is one item in one group of the base. A cell of
-// at least ExactFrom answers (default 10) is published exactly; in a
-// smaller cell every non-zero count (of each band of the recommendation
-// question, of each value of other scales) moves by a noise between
+// Mechanism. A base cell is one item in one group of the base. Its
+// substantive answers, and apart from them its can't-say answers, are
+// published exactly when there are at least ExactFrom of them (default
+// 10); in a smaller part every non-zero count (of each band of the
+// recommendation question, of each value of other scales) moves by a
+// noise between
 // −min(count, Noise) and +Noise (default 2) with mean 0, every value
 // possible, chosen by the cell key of the cell-key method (the sum of the
 // cell's record keys, hashed with the secret): the same responses get the
@@ -74,10 +76,14 @@
 // hidden figure and each of its true counts (n and each band), be left
 // with at least Noise + 1 possible values (the protection interval): a
 // count published as y was between max(1, y − Noise) and y + Noise, a
-// zero between 0 and Noise, and knowing a cell is small (it adds up to
-// less than ExactFrom) never pins it because ExactFrom is at least the
-// scale's number of categories + Noise + 1. Published figures have at
-// least MinAnswers true answers. What remains visible: a positive
+// zero between 0 and Noise. Knowing that a part of a cell is small (it
+// may add up to less than ExactFrom) caps its counts, but never below
+// Noise + 1 values for a hidden figure: a hidden figure has fewer than
+// MinAnswers certain answers in each part, and ExactFrom is at least
+// MinAnswers + Noise. (Protecting can't-say answers apart is what makes
+// this hold: a cell of 9 can't-say and 2 other answers is exact as a
+// whole, and treating it as one part let the cap pin the 2.) Published
+// figures have at least MinAnswers true answers. What remains visible: a positive
 // protected count of a hidden figure tells that somebody gave an answer
 // in that band (zeros stay zero, as in the cell-key method), and a cell
 // published again after late answers changed it is a second look at it

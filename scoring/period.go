@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/palaute/palaute/internal/enum"
@@ -157,4 +158,56 @@ func periodOf(k PeriodKind, d Date) Period {
 		return Period{k, Date{d.Year, time.January, 1}, Date{d.Year, time.December, 31}}
 	}
 	return Period{}
+}
+
+// ParsePeriod parses a period's name as Period.String writes it:
+// "2025-03-14" (a day), "2025-W11", "2025-03", "2025-Q1", "2025",
+// "2025-02-13/2025-03-14" (a rolling window), or "" (all time).
+func ParsePeriod(s string) (Period, error) {
+	bad := errorf("period %q: want YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY or START/END", s)
+	switch {
+	case s == "":
+		return Period{}, nil
+	case strings.Contains(s, "/"):
+		a, b, _ := strings.Cut(s, "/")
+		start, err1 := ParseDate(a)
+		end, err2 := ParseDate(b)
+		if err1 != nil || err2 != nil || end.Compare(start) < 0 {
+			return Period{}, bad
+		}
+		return Period{Rolling, start, end}, nil
+	case strings.Contains(s, "-W"):
+		var y, w int
+		if n, err := fmt.Sscanf(s, "%4d-W%2d", &y, &w); n != 2 || err != nil || w < 1 || w > 53 {
+			return Period{}, bad
+		}
+		p := periodOf(ISOWeek, Date{y, time.January, 4}.AddDays(7*(w-1))) // 4 January is in week 1
+		if p.String() != s {
+			return Period{}, bad
+		}
+		return p, nil
+	case strings.Contains(s, "-Q"):
+		var y, q int
+		if n, err := fmt.Sscanf(s, "%4d-Q%1d", &y, &q); n != 2 || err != nil || q < 1 || q > 4 {
+			return Period{}, bad
+		}
+		return periodOf(Quarter, Date{y, time.Month(3*q - 2), 1}), nil
+	case len(s) == len("2025"):
+		y, err := strconv.Atoi(s)
+		if err != nil {
+			return Period{}, bad
+		}
+		return periodOf(Year, Date{y, time.January, 1}), nil
+	case len(s) == len("2025-03"):
+		t, err := time.Parse("2006-01", s)
+		if err != nil {
+			return Period{}, bad
+		}
+		return periodOf(Month, DateOf(t)), nil
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return Period{}, bad
+	}
+	return periodOf(Day, d), nil
 }

@@ -46,12 +46,13 @@ type Protection struct {
 	// group's responses) are certain from what is published. 0 means
 	// DefaultMinAnswers.
 	MinAnswers int `json:"minAnswers"`
-	// ExactFrom: a base cell (one item in one group of the tallies given
-	// to Protect) with at least this many answers is published exactly;
-	// a smaller one is perturbed. 0 means DefaultExactFrom. It must be at
-	// least MinAnswers, and at least the number of categories of every
-	// scale + Noise + 1 (so that knowing a cell is small never pins its
-	// counts).
+	// ExactFrom: the substantive answers (or the can't-say answers) of a
+	// base cell (one item in one group of the tallies given to Protect)
+	// are published exactly when there are at least this many of them,
+	// perturbed when there are fewer. 0 means DefaultExactFrom. It must be
+	// at least MinAnswers + Noise, so that knowing a part of a cell is
+	// small never bounds a hidden figure tighter than the protection
+	// interval.
 	ExactFrom int `json:"exactFrom"`
 	// Noise is the largest change the perturbation makes to one count of
 	// a small base cell: the protection interval is Noise + 1 values. 0
@@ -95,8 +96,8 @@ func (p Protection) Resolve() (Protection, error) {
 	if p.Noise > maxNoise {
 		errs = append(errs, errorf("%w: Noise is %d, at most %d", ErrProtection, p.Noise, maxNoise))
 	}
-	if len(errs) == 0 && p.ExactFrom < p.MinAnswers {
-		errs = append(errs, errorf("%w: ExactFrom (%d) is below MinAnswers (%d)", ErrProtection, p.ExactFrom, p.MinAnswers))
+	if len(errs) == 0 && p.ExactFrom < p.MinAnswers+p.Noise {
+		errs = append(errs, errorf("%w: ExactFrom (%d) is below MinAnswers + Noise (%d + %d)", ErrProtection, p.ExactFrom, p.MinAnswers, p.Noise))
 	}
 	return p, errors.Join(errs...)
 }
@@ -121,8 +122,12 @@ func (r Reason) String() string { return enum.String(reasonNames, r, "Reason") }
 // MarshalText implements [encoding.TextMarshaler].
 func (r Reason) MarshalText() ([]byte, error) { return enum.Marshal(reasonNames, r, "Reason") }
 
-// UnmarshalText implements [encoding.TextUnmarshaler].
+// UnmarshalText implements [encoding.TextUnmarshaler]; "" is Published.
 func (r *Reason) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*r = Published
+		return nil
+	}
 	v, ok := enum.Parse[Reason](reasonNames, string(b))
 	if !ok {
 		return errorf("unknown reason %q", b)
@@ -278,8 +283,10 @@ func appendKey(b []byte, k Key) []byte {
 // categories of its scale (the three bands of the recommendation index,
 // every value of other scales):
 //
-//   - a cell of at least p.ExactFrom answers is kept exactly;
-//   - in a smaller cell, each non-zero count x moves by a noise e with
+//   - the substantive answers of a cell, and apart from them its
+//     can't-say answers, are kept exactly when there are at least
+//     p.ExactFrom of them;
+//   - in a smaller part, each non-zero count x moves by a noise e with
 //     −min(x, Noise) ≤ e ≤ Noise, mean 0 and every value possible (the
 //     table is noiseWeights), chosen by the cell key: the sum of the
 //     cell's record keys (Tally.CellKey), the cell's key and the
@@ -333,13 +340,9 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 				continue
 			}
 			cats := categoriesOf(s)
-			if len(cats)+rp.Noise+1 > rp.ExactFrom {
-				return nil, errorf("%w: ExactFrom is %d, but scale %s has %d categories and Noise is %d: use at least %d",
-					ErrProtection, rp.ExactFrom, s.ID(), len(cats), rp.Noise, len(cats)+rp.Noise+1)
-			}
 			buf = appendKey(binary.LittleEndian.AppendUint64(buf[:0], tl.CellKey), k)
 			buf = append(binary.AppendUvarint(buf, uint64(len(item))), item...)
-			pt, pert, err := protectCell(tl, cats, rp, key, buf)
+			pt, pert, err := protectCell(tl, cats, parts(cats, s), rp, key, buf)
 			if err != nil {
 				return nil, errorf("protecting %q in %v: %w", item, k, err)
 			}
@@ -355,11 +358,26 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 	return out, errors.Join(errs...)
 }
 
+// parts splits the categories of a cell into the parts protected apart:
+// the substantive answers, and the can't-say answers.
+func parts(cats []category, s catalogue.Scale) [][]int {
+	var sub, cs []int
+	for i, c := range cats {
+		if s.IsCantSay(c.rep) {
+			cs = append(cs, i)
+		} else {
+			sub = append(sub, i)
+		}
+	}
+	return slices.DeleteFunc([][]int{sub, cs}, func(p []int) bool { return len(p) == 0 })
+}
+
 // protectCell returns the protected tally of one cell and its
-// perturbation; prefix identifies the cell for its cell key.
-func protectCell(tl Tally, cats []category, p Protection, key siphash.Key, prefix []byte) (Tally, Perturbation, error) {
+// perturbation; prefix identifies the cell for its cell key. Each part of
+// the cell (parts) is exact when it has ExactFrom answers or more, and
+// perturbed otherwise.
+func protectCell(tl Tally, cats []category, parts [][]int, p Protection, key siphash.Key, prefix []byte) (Tally, Perturbation, error) {
 	x := make([]int64, len(cats))
-	var n int64
 	for v, c := range tl.Counts {
 		if c == 0 {
 			continue
@@ -369,37 +387,40 @@ func protectCell(tl Tally, cats []category, p Protection, key siphash.Key, prefi
 			return Tally{}, Perturbation{}, errorf("%w: value %d is not on the item's scale", ErrValue, v)
 		}
 		x[i] += c
-		n += c
 	}
 	d, exactFrom := int64(p.Noise), int64(p.ExactFrom)
-	y := slices.Clone(x)
-	if n < exactFrom {
-		for i, c := range cats {
-			if x[i] > 0 {
-				u := siphash.Sum64(key, append(prefix, byte(c.rep)))
-				y[i] += noiseOf(x[i], d, u)
-			}
-		}
-	}
-	var sum int64
-	for _, v := range y {
-		sum += v
-	}
-	// Whether the cell is certainly exact must follow from what is
-	// published: a perturbed cell has fewer than ExactFrom answers, so its
-	// counts add up to less than ExactFrom + categories·Noise.
-	exact := sum >= exactFrom+int64(len(cats))*d
 	var out Tally
 	var pert Perturbation
-	for i, c := range cats {
-		out.Counts[c.rep] = y[i]
-		if exact {
-			pert.Certain[c.rep] = y[i]
-			continue
+	for _, part := range parts {
+		var n int64
+		for _, i := range part {
+			n += x[i]
 		}
-		pert.Certain[c.rep] = certainFrom(y[i], d)
-		if y[i] > 0 { // the plug-in estimate: the noise variance at the published count
-			pert.Variance[c.rep] = noiseVariance(y[i], d)
+		y := make([]int64, len(part))
+		var sum int64
+		for j, i := range part {
+			y[j] = x[i]
+			if n < exactFrom && x[i] > 0 {
+				u := siphash.Sum64(key, append(prefix, byte(cats[i].rep)))
+				y[j] += noiseOf(x[i], d, u)
+			}
+			sum += y[j]
+		}
+		// Whether the part is certainly exact must follow from what is
+		// published: a perturbed part has fewer than ExactFrom answers, so
+		// its counts add up to less than ExactFrom + categories·Noise.
+		exact := sum >= exactFrom+int64(len(part))*d
+		for j, i := range part {
+			rep := cats[i].rep
+			out.Counts[rep] = y[j]
+			if exact {
+				pert.Certain[rep] = y[j]
+				continue
+			}
+			pert.Certain[rep] = certainFrom(y[j], d)
+			if y[j] > 0 { // the plug-in estimate: the noise variance at the published count
+				pert.Variance[rep] = noiseVariance(y[j], d)
+			}
 		}
 	}
 	return out, pert, nil

@@ -207,3 +207,25 @@ func FuzzUnmarshal(f *testing.F) {
 		_ = json.Unmarshal(data, &d)
 	})
 }
+
+// TestParsePeriod: every period's name parses back to the period.
+func TestParsePeriod(t *testing.T) {
+	for _, k := range []PeriodKind{Day, ISOWeek, Month, Quarter, Year} {
+		for d := (Date{2024, 12, 20}); d.Compare(Date{2026, 1, 10}) < 0; d = d.AddDays(1) {
+			p := periodOf(k, d)
+			got, err := ParsePeriod(p.String())
+			if err != nil || got != p {
+				t.Fatalf("%s %s: parsed %+v, %v; want %+v", k, p, got, err, p)
+			}
+		}
+	}
+	w := Period{Rolling, Date{2025, 2, 13}, Date{2025, 3, 14}}
+	if got, err := ParsePeriod(w.String()); err != nil || got != w {
+		t.Errorf("rolling: %+v %v", got, err)
+	}
+	for _, bad := range []string{"2025-13", "2025-Q5", "2025-W54", "2025-W00", "x", "2025-03-14/2025-03-01", "20251"} {
+		if _, err := ParsePeriod(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

@@ -46,13 +46,13 @@ func TestCSVOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "unit,channel,instrument,period,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label" {
+	if got := strings.Join(rows[0], ","); got != "unit,channel,total,instrument,period,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label" {
 		t.Errorf("header %s", got)
 	}
 	months := map[string]bool{}
 	for _, r := range rows[1:] {
-		months[r[3]] = true
-		if strings.Contains(r[9], ",") {
+		months[r[4]] = true
+		if strings.Contains(r[10], ",") {
 			t.Errorf("machine number with a comma: %v", r)
 		}
 	}

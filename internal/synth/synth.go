@@ -11,7 +11,9 @@
 package synth
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"iter"
 	"math"
 	"math/rand/v2"
@@ -273,4 +275,19 @@ func agree(mood float64, rng *rand.Rand) int {
 	}
 	v := 4.55 + 0.75*mood + rng.NormFloat64()*0.55
 	return int(math.Max(1, math.Min(5, math.Round(v))))
+}
+
+// WriteCSV writes the configuration's responses to w as canonical CSV.
+func WriteCSV(w io.Writer, c Config) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	enc := survey.NewCSVEncoder(bw)
+	for r := range Responses(c) {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	if err := enc.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }

@@ -5,34 +5,21 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"os"
 
 	"github.com/palaute/palaute/internal/synth"
-	"github.com/palaute/palaute/survey"
 )
 
 func main() {
 	n := flag.Int("n", 10_000, "number of responses")
 	units := flag.Int("units", 24, "number of units")
+	small := flag.Int("small-units", 0, "small units added (1-4 responses in all or every 30 days)")
 	seed := flag.Uint64("seed", 1, "random seed")
 	days := flag.Int("days", 365, "days covered, from 2025-01-01")
 	flag.Parse()
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	enc := survey.NewCSVEncoder(w)
-	for r := range synth.Responses(synth.Config{Responses: *n, Units: *units, Seed: *seed, Days: *days}) {
-		if err := enc.Encode(r); err != nil {
-			fmt.Fprintln(os.Stderr, "synthcsv:", err)
-			os.Exit(1)
-		}
-	}
-	err := enc.Flush()
-	if err == nil {
-		err = w.Flush()
-	}
-	if err != nil {
+	if err := synth.WriteCSV(os.Stdout, synth.Config{Responses: *n, Units: *units, SmallUnits: *small, Seed: *seed, Days: *days}); err != nil {
 		fmt.Fprintln(os.Stderr, "synthcsv:", err)
 		os.Exit(1)
 	}
