@@ -139,9 +139,9 @@ func (r *Reason) UnmarshalText(b []byte) error {
 // Perturbation says how far the counts of a protected tally may be from
 // the true ones, value by value: at least Certain[v] answers had value v
 // (whatever noise was added), and the perturbation adds about Variance[v]
-// to the variance of Counts[v] (the plug-in estimate: the noise variance
-// of a count equal to the published one, 0 for a zero, summed over the
-// cells that may have been perturbed). Both are computed from the
+// to the variance of Counts[v] (for each cell that may have been
+// perturbed, the expected noise variance given its published count; see
+// expectedNoiseVariance). Both are computed from the
 // published counts alone, so they reveal nothing more, and both add up
 // over cells.
 type Perturbation struct {
@@ -238,6 +238,38 @@ func noiseVariance(x, d int64) float64 {
 		sum += float64(v) * e * e
 	}
 	return sum / total
+}
+
+// expectedNoiseVariance returns the variance of the noise a published
+// count y may carry: the noise variance of each true count x that could
+// have given y, weighted by the chance that x gives y (every such x
+// equally likely beforehand). A zero may hide a small positive count, so
+// its variance is not zero; from about 2·d on it is the uniform noise's.
+func expectedNoiseVariance(y, d int64) float64 {
+	var num, den float64
+	for x := max(0, y-d); x <= y+d; x++ {
+		var p float64
+		switch {
+		case x == 0:
+			if y == 0 {
+				p = 1 // a zero count stays zero, without noise
+			}
+		default:
+			lo, w := noiseWeights(x, d)
+			if e := y - x; e >= lo && e <= d {
+				var total int64
+				for _, v := range w {
+					total += v
+				}
+				p = float64(w[e-lo]) / float64(total)
+			}
+		}
+		if p > 0 && x > 0 {
+			num += p * noiseVariance(x, d)
+		}
+		den += p
+	}
+	return num / den
 }
 
 // certainFrom returns the fewest true answers a published count y of a
@@ -418,9 +450,7 @@ func protectCell(tl Tally, cats []category, parts [][]int, p Protection, key sip
 				continue
 			}
 			pert.Certain[rep] = certainFrom(y[j], d)
-			if y[j] > 0 { // the plug-in estimate: the noise variance at the published count
-				pert.Variance[rep] = noiseVariance(y[j], d)
-			}
+			pert.Variance[rep] = expectedNoiseVariance(y[j], d)
 		}
 	}
 	return out, pert, nil
