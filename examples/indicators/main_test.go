@@ -115,3 +115,25 @@ func TestNDJSONHTMLRollingStandardize(t *testing.T) {
 		}
 	}
 }
+
+// TestProtectionFlags: a negative or inconsistent setting is an error,
+// never "off"; a dimension outside the base is refused with a reason.
+func TestProtectionFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-min-n", "-1", sample},
+		{"-noise", "-2", sample},
+		{"-min-n", "9", sample}, // ExactFrom 10 < 9 + 2
+		{"-by", "channel", sample},
+		{"-period", "day", sample}, // days from a monthly base
+		{"-period", "rolling3", "-at", "2025-03-14", sample},
+	} {
+		code, _, errOut := runArgs(t, "", args...)
+		if code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+	code, _, errOut := runArgs(t, "", "-by", "channel", sample)
+	if code != 2 || !strings.Contains(errOut, "add it to -base") {
+		t.Errorf("-by channel: %d %s", code, errOut)
+	}
+}
