@@ -48,15 +48,3 @@ func BenchmarkReadCSVAt(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkSplitRecord measures splitting one regular record into fields.
-func BenchmarkSplitRecord(b *testing.B) {
-	line := []byte("s00000001,2025-01-08T12:28:18+02:00,thl-adult/2022,keski-suomi,keski-suomi-p-yksityinen,u022,kotihoito,sms,client,fi,9,3,3,3,4,4,4,,,\n")
-	var fields [][]byte
-	var scratch []byte
-	lim := Limits{}.scan()
-	b.SetBytes(int64(len(line)))
-	for b.Loop() {
-		fields, _, _, _, _ = splitRecordInto(fields, &scratch, line, 0, ',', lim)
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -42,10 +41,6 @@ type ParallelOptions struct {
 	// order, from one goroutine.
 	OnError func(*RowError)
 }
-
-// errStructure marks a piece whose quoting or size the fast path does not
-// handle; the whole input is then read by the general decoder.
-var errStructure = errors.New("irregular CSV structure")
 
 // ReadCSVAt reads CSV like the decoder's All does, with the same
 // settings and the same results, but in parallel: the input (size bytes
@@ -88,7 +83,7 @@ func (d *Decoder) ReadCSVAt(src io.ReaderAt, size int64, o ParallelOptions, newS
 	if bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")) {
 		start = 3
 	}
-	fields, hdrEnd, lines, firstQuoted, err := splitRecord(head, start, comma, lim)
+	fields, hdrEnd, lines, firstQuoted, err := csvscan.SplitRecord(head, start, comma, lim)
 	blank := len(fields) == 1 && len(fields[0]) == 0 && !firstQuoted
 	if err != nil || blank || (hdrEnd == len(head) && int64(len(head)) < size) {
 		// An irregular or blank first line: the general decoder reads
@@ -298,7 +293,7 @@ func (p *parallel) read(src io.ReaderAt, off, size int64, line, block int, piece
 				carry = nil
 				break
 			}
-			if cut := lastBoundary(buf); cut > 0 {
+			if cut := csvscan.LastBoundary(buf); cut > 0 {
 				carry = append(carry[:0], buf[cut:]...)
 				buf = buf[:cut]
 				break
@@ -314,196 +309,6 @@ func (p *parallel) read(src io.ReaderAt, off, size int64, line, block int, piece
 		*bufp = buf
 		pieces <- piece{idx: idx, data: buf, line: line, buf: bufp}
 		line += bytes.Count(buf, []byte{'\n'})
-	}
-	return nil
-}
-
-// lastBoundary returns the position after the last newline of b that is
-// outside quoted fields, assuming b starts outside them, or 0.
-func lastBoundary(b []byte) int {
-	quotes := bytes.Count(b, []byte{'"'})
-	end := len(b)
-	for {
-		i := bytes.LastIndexByte(b[:end], '\n')
-		if i < 0 {
-			return 0
-		}
-		quotes -= bytes.Count(b[i:end], []byte{'"'})
-		if quotes%2 == 0 {
-			return i + 1
-		}
-		end = i
-	}
-}
-
-// splitRecord splits the record starting at b[pos] into fields, the way
-// csvscan does for regular input: it returns the fields (views into b or
-// unescaped copies), the position after the record, the newlines it
-// contains (its terminator included), whether the first field was quoted,
-// and errStructure for anything irregular (bare or unterminated quotes,
-// text after a closing quote, limits exceeded).
-func splitRecord(b []byte, pos int, comma byte, lim limits) (fields [][]byte, next, lines int, firstQuoted bool, err error) {
-	var scratch []byte
-	return splitRecordInto(nil, &scratch, b, pos, comma, lim)
-}
-
-// splitRecordInto is splitRecord appending to fields[:0], and unescaping
-// quoted fields with "" into *scratch, so that a worker reuses one slice
-// and one buffer for all its records. (If the buffer grows, fields
-// already cut from it keep the old array, whose bytes do not change.)
-func splitRecordInto(fields [][]byte, scratch *[]byte, b []byte, pos int, comma byte, lim limits) (_ [][]byte, next, lines int, firstQuoted bool, err error) {
-	fields = fields[:0]
-	*scratch = (*scratch)[:0]
-	i := pos
-	// Most records have no quotes: find the end of the line, and if it
-	// has none, split on the separator alone. If it has, split the part
-	// before the first quote that way (quotes are mostly in the comment
-	// at the end) and read the rest byte by byte below.
-	nl := bytes.IndexByte(b[pos:], '\n')
-	q := -1
-	if nl >= 0 {
-		q = bytes.IndexByte(b[pos:pos+nl], '"')
-	}
-	if q > 0 && b[pos+q-1] == comma && q <= lim.FieldBytes {
-		fields = splitComma(fields, b[pos:pos+q-1], comma)
-		if len(fields) >= lim.Fields {
-			return nil, 0, 0, false, errStructure
-		}
-		i = pos + q
-	}
-	if nl >= 0 && q < 0 {
-		line := b[pos : pos+nl]
-		if checkSize(len(line), lim) != nil {
-			return nil, 0, 0, false, errStructure
-		}
-		if len(line) > 0 && line[len(line)-1] == '\r' {
-			line = line[:len(line)-1]
-		}
-		fields = splitComma(fields, line, comma)
-		if len(fields) > lim.Fields {
-			return nil, 0, 0, false, errStructure
-		}
-		if len(line) > lim.FieldBytes {
-			for _, f := range fields {
-				if len(f) > lim.FieldBytes {
-					return nil, 0, 0, false, errStructure
-				}
-			}
-		}
-		return fields, pos + nl + 1, 1, false, nil
-	}
-	for {
-		if len(fields) >= lim.Fields {
-			return nil, 0, 0, false, errStructure
-		}
-		if i >= len(b) { // after a separator at the end of the input
-			fields = append(fields, b[i:i])
-			return fields, i, lines, firstQuoted, checkSize(i-pos, lim)
-		}
-		if b[i] == '"' {
-			if len(fields) == 0 {
-				firstQuoted = true
-			}
-			i++
-			var f []byte
-			segStart, escStart, escaped := i, len(*scratch), false
-			for {
-				j := bytes.IndexByte(b[i:], '"')
-				if j < 0 {
-					return nil, 0, 0, false, errStructure
-				}
-				lines += bytes.Count(b[i:i+j], []byte{'\n'})
-				if i+j+1 < len(b) && b[i+j+1] == '"' { // "" inside quotes
-					*scratch = append(*scratch, b[i:i+j+1]...)
-					escaped = true
-					i += j + 2
-					continue
-				}
-				if !escaped {
-					f = b[segStart : i+j]
-				} else {
-					*scratch = append(*scratch, b[i:i+j]...)
-					f = (*scratch)[escStart:len(*scratch):len(*scratch)]
-				}
-				i += j + 1
-				break
-			}
-			if len(f) > lim.FieldBytes {
-				return nil, 0, 0, false, errStructure
-			}
-			fields = append(fields, f)
-			switch {
-			case i == len(b):
-				return fields, i, lines, firstQuoted, checkSize(i-pos, lim)
-			case b[i] == comma:
-				i++
-				continue
-			case b[i] == '\n':
-				return fields, i + 1, lines + 1, firstQuoted, checkSize(i-pos, lim)
-			case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
-				return fields, i + 2, lines + 1, firstQuoted, checkSize(i-pos, lim)
-			}
-			return nil, 0, 0, false, errStructure
-		}
-		j := i
-		for j < len(b) && b[j] != comma && b[j] != '\n' {
-			if b[j] == '"' {
-				return nil, 0, 0, false, errStructure
-			}
-			j++
-		}
-		f := b[i:j]
-		if j < len(b) && b[j] == '\n' && len(f) > 0 && f[len(f)-1] == '\r' {
-			f = f[:len(f)-1] // \r\n ends the record
-		}
-		if len(f) > lim.FieldBytes {
-			return nil, 0, 0, false, errStructure
-		}
-		fields = append(fields, f)
-		switch {
-		case j == len(b):
-			return fields, j, lines, firstQuoted, checkSize(j-pos, lim)
-		case b[j] == comma:
-			i = j + 1
-		default:
-			return fields, j + 1, lines + 1, firstQuoted, checkSize(j-pos, lim)
-		}
-	}
-}
-
-// splitComma appends the fields of a line without quotes, looking at
-// eight bytes at a time: a byte equal to the separator becomes zero after
-// an XOR, and zero bytes are flagged exactly by the carry-free test
-// ^((x & 0x7f…) + 0x7f… | x | 0x7f…).
-func splitComma(fields [][]byte, line []byte, comma byte) [][]byte {
-	const low7 = 0x7f7f7f7f7f7f7f7f
-	pattern := uint64(comma) * 0x0101010101010101
-	start, i := 0, 0
-	for ; i+8 <= len(line); i += 8 {
-		x := binary.LittleEndian.Uint64(line[i:]) ^ pattern
-		m := ^((x&low7 + low7) | x | low7)
-		for m != 0 {
-			j := i + bits.TrailingZeros64(m)/8
-			fields = append(fields, line[start:j])
-			start = j + 1
-			m &= m - 1
-		}
-	}
-	for ; i < len(line); i++ {
-		if line[i] == comma {
-			fields = append(fields, line[start:i])
-			start = i + 1
-		}
-	}
-	return append(fields, line[start:])
-}
-
-// checkSize is stricter than csvscan's limit on the raw record (which
-// counts the terminator too): records near the limit go to the general
-// scanner.
-func checkSize(n int, lim limits) error {
-	if n+2 > lim.RecordBytes {
-		return errStructure
 	}
 	return nil
 }
@@ -550,7 +355,7 @@ func (w *worker) piece(pc piece) result {
 	}
 	b, pos, line := pc.data, 0, pc.line
 	for pos < len(b) {
-		fields, next, lines, firstQuoted, err := splitRecordInto(w.fields, &w.scratch, b, pos, w.p.comma, w.p.lim)
+		fields, next, lines, firstQuoted, err := csvscan.SplitRecordInto(w.fields, &w.scratch, b, pos, w.p.comma, w.p.lim)
 		w.fields = fields
 		if err != nil {
 			w.p.failed.Store(true)

@@ -266,22 +266,3 @@ func TestRFC3339(t *testing.T) {
 		}
 	}
 }
-
-// FuzzSplitComma: the eight-bytes-at-a-time split equals bytes.Split.
-func FuzzSplitComma(f *testing.F) {
-	f.Add([]byte("a,b,,c,dddddddddd,eeeeeeeee,"), byte(','))
-	f.Add([]byte(",,,,,,,,,,,,,,,,,"), byte(','))
-	f.Add([]byte("x;y;\xff\x2c\x00;z"), byte(';'))
-	f.Fuzz(func(t *testing.T, line []byte, comma byte) {
-		got := splitComma(nil, line, comma)
-		want := bytes.Split(line, []byte{comma})
-		if len(got) != len(want) {
-			t.Fatalf("%q: %d fields, want %d", line, len(got), len(want))
-		}
-		for i := range got {
-			if !bytes.Equal(got[i], want[i]) {
-				t.Fatalf("%q: field %d %q, want %q", line, i, got[i], want[i])
-			}
-		}
-	})
-}

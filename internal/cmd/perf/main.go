@@ -3,8 +3,8 @@
 // the indicators with intervals of every unit for every item. It prints
 // the wall time, throughput and peak resident memory (RSS).
 //
-//	go run ./internal/synth/cmd/synthcsv -n 10000000 -units 600 > /tmp/feedback.csv
-//	go build -o /tmp/perf ./internal/perf && /tmp/perf /tmp/feedback.csv
+//	go run ./internal/cmd/synthcsv -n 10000000 -units 600 > /tmp/feedback.csv
+//	go build -o /tmp/perf ./internal/cmd/perf && /tmp/perf /tmp/feedback.csv
 //
 // With -cpuprofile FILE it writes a CPU profile for go tool pprof.
 //

@@ -1,7 +1,7 @@
 // Command synthcsv writes deterministic synthetic feedback as canonical
 // CSV (see package synth), for demos, examples and benchmarks:
 //
-//	go run ./internal/synth/cmd/synthcsv -n 10000000 -units 600 > feedback.csv
+//	go run ./internal/cmd/synthcsv -n 10000000 -units 600 > feedback.csv
 package main
 
 import (

@@ -3,8 +3,8 @@
 # medians and their ratio. Not run by CI: it needs minutes, about 1.5 GB of
 # disk and (optionally) DuckDB from npm.
 #
-#   bash internal/perf/compare.sh            # 10 M rows, 5 runs each
-#   RUNS=7 FILE=/tmp/x.csv ROWS=1000000 bash internal/perf/compare.sh
+#   bash internal/cmd/perf/compare.sh            # 10 M rows, 5 runs each
+#   RUNS=7 FILE=/tmp/x.csv ROWS=1000000 bash internal/cmd/perf/compare.sh
 #
 # DuckDB is installed with npm into $DUCKDIR on first use (the optional
 # step: npm install @duckdb/node-api); without node/npm only palaute runs.
@@ -18,9 +18,9 @@ DUCKDIR=${DUCKDIR:-/tmp/palaute-duckdb}
 
 if [ ! -s "$FILE" ]; then
   echo "generating $ROWS rows into $FILE"
-  go run ./internal/synth/cmd/synthcsv -n "$ROWS" -units 600 -seed 1 > "$FILE"
+  go run ./internal/cmd/synthcsv -n "$ROWS" -units 600 -seed 1 > "$FILE"
 fi
-go build -o /tmp/palaute-perf ./internal/perf
+go build -o /tmp/palaute-perf ./internal/cmd/perf
 
 duck=""
 if command -v node >/dev/null && command -v npm >/dev/null; then
@@ -28,7 +28,7 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
     mkdir -p "$DUCKDIR"
     (cd "$DUCKDIR" && npm init -y >/dev/null && npm install @duckdb/node-api >/dev/null)
   fi
-  cp internal/perf/duckdb.mjs "$DUCKDIR/"
+  cp internal/cmd/perf/duckdb.mjs "$DUCKDIR/"
   duck="$DUCKDIR/duckdb.mjs"
 fi
 
