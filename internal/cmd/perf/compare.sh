@@ -9,7 +9,7 @@
 # DuckDB is installed with npm into $DUCKDIR on first use (the optional
 # step: npm install @duckdb/node-api); without node/npm only palaute runs.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 FILE=${FILE:-/tmp/palaute-feedback-10m.csv}
 ROWS=${ROWS:-10000000}
 RUNS=${RUNS:-5}
