@@ -1,14 +1,17 @@
 package catalogue
 
 import (
+	"cmp"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/palaute/palaute/i18n"
@@ -38,35 +41,58 @@ type Catalogue struct {
 	instruments []*Instrument
 }
 
-var embedded sync.Map // data version → func() (*Catalogue, error)
+// embedded holds, per embedded data version, the function that parses
+// it once. It is made once, on first use, and never changed.
+var embedded = sync.OnceValue(func() map[string]func() (*Catalogue, error) {
+	entries, _ := dataFS.ReadDir("data")
+	out := map[string]func() (*Catalogue, error){}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		version := e.Name()
+		out[version] = sync.OnceValues(func() (*Catalogue, error) {
+			sub, err := fs.Sub(dataFS, "data/"+version)
+			if err != nil {
+				return nil, err
+			}
+			return Load(sub)
+		})
+	}
+	return out
+})
 
 // Embedded returns the catalogue of a data version embedded in the
 // package, parsed once on first use. See [EmbeddedVersions].
 func Embedded(version string) (*Catalogue, error) {
-	if !slices.Contains(EmbeddedVersions(), version) {
+	load, ok := embedded()[version]
+	if !ok {
 		return nil, fmt.Errorf("catalogue: no embedded data version %q (have %q)", version, EmbeddedVersions())
 	}
-	f, _ := embedded.LoadOrStore(version, sync.OnceValues(func() (*Catalogue, error) {
-		sub, err := fs.Sub(dataFS, "data/"+version)
-		if err != nil {
-			return nil, err
-		}
-		return Load(sub)
-	}))
-	return f.(func() (*Catalogue, error))()
+	return load()
 }
 
 // EmbeddedVersions lists the data versions embedded in the package, oldest
-// first.
+// first: ordered by version number (2026.2 before 2026.10), not as text.
 func EmbeddedVersions() []string {
-	entries, _ := dataFS.ReadDir("data")
-	var out []string
-	for _, e := range entries {
-		if e.IsDir() {
-			out = append(out, e.Name())
+	return slices.SortedFunc(maps.Keys(embedded()), compareVersions)
+}
+
+// compareVersions orders data versions such as "2026.1" by their numeric
+// parts, then as text.
+func compareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range min(len(pa), len(pb)) {
+		na, errA := strconv.Atoi(pa[i])
+		nb, errB := strconv.Atoi(pb[i])
+		if errA == nil && errB == nil && na != nb {
+			return cmp.Compare(na, nb)
+		}
+		if c := strings.Compare(pa[i], pb[i]); (errA != nil || errB != nil) && c != 0 {
+			return c
 		}
 	}
-	return out
+	return cmp.Compare(len(pa), len(pb))
 }
 
 // Default returns the embedded catalogue of version [DataVersion]. It is

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"bytes"
+	"context"
 	"strconv"
 	"testing"
 
@@ -75,10 +76,10 @@ func BenchmarkTallyDecoded(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "responses/s")
 }
 
-// BenchmarkTallyCSVEndToEnd measures the end-to-end path on in-memory
+// BenchmarkReadTalliesEndToEnd measures the end-to-end path on in-memory
 // CSV: parallel read and validation, tallies by unit, and the indicators
 // of every unit.
-func BenchmarkTallyCSVEndToEnd(b *testing.B) {
+func BenchmarkReadTalliesEndToEnd(b *testing.B) {
 	var buf bytes.Buffer
 	enc := survey.NewCSVEncoder(&buf)
 	for i, r := range synthetic(50_000, 5) {
@@ -91,9 +92,8 @@ func BenchmarkTallyCSVEndToEnd(b *testing.B) {
 	cat := catalogue.Default()
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
-		d := survey.NewCSVDecoder(nil)
-		d.SkipDuplicateCheck = true
-		t, err := TallyCSV(d, bytes.NewReader(in), int64(len(in)), Grouping{By: []Dimension{ByUnit}}, survey.ParallelOptions{})
+		d := survey.NewCSVDecoder(bytes.NewReader(in))
+		t, err := ReadTallies(context.Background(), d, Grouping{By: []Dimension{ByUnit}}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

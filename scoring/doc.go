@@ -10,8 +10,8 @@
 // rolling window ([PeriodKind]) in the calendar of Europe/Helsinki.
 // Tallies merge exactly and serialize to JSON and a compact binary form,
 // so partial results from separate processes or counties combine into the
-// single-pass result. [TallyCSV] reads a CSV file in parallel straight
-// into tallies. [Tallies.Aggregate] adds groups up into coarser ones
+// single-pass result. [ReadTallies] reads a decoder's input straight
+// into tallies, a file in parallel. [Tallies.Aggregate] adds groups up into coarser ones
 // (fewer dimensions; months into quarters and years; rolling windows).
 // Aggregation always sums counts and then computes; it never averages
 // percentages or means.

@@ -1,51 +1,33 @@
 package scoring
 
 import (
-	"io"
-	"sync"
+	"context"
 
 	"github.com/palaute/palaute/survey"
 )
 
 // talliesSink adds a worker's accepted responses to its own tallies.
-type talliesSink struct {
-	t   *Tallies
-	err error
+type talliesSink struct{ t *Tallies }
+
+func (s *talliesSink) Accept(r survey.Response) error {
+	_, err := s.t.Add(r)
+	return err
 }
 
-func (s *talliesSink) Accept(r *survey.Response) {
-	if _, err := s.t.Add(*r); err != nil && s.err == nil {
-		s.err = err
-	}
-}
-
-// TallyCSV reads canonical CSV (size bytes of src, such as an *os.File)
-// with the decoder's settings in parallel and returns the tallies of the
-// accepted responses with grouping g: each worker tallies into tallies of
-// its own, merged at the end, so memory does not grow with the number of
-// rows. Responses, problems (reported through o.OnError, in line order)
-// and d.Summary are those the decoder's All would give; see
-// [survey.Decoder.ReadCSVAt].
-func TallyCSV(d *survey.Decoder, src io.ReaderAt, size int64, g Grouping, o survey.ParallelOptions) (*Tallies, error) {
-	var mu sync.Mutex
-	var all []*talliesSink
-	sinks, err := d.ReadCSVAt(src, size, o, func() survey.Sink {
-		s := &talliesSink{t: NewTallies(g)}
-		mu.Lock()
-		all = append(all, s)
-		mu.Unlock()
-		return s
-	})
+// ReadTallies reads the decoder's input (CSV or NDJSON) into tallies with
+// grouping g: a file in parallel, each worker into tallies of its own
+// merged at the end, a stream in one goroutine (see [survey.Read]).
+// Responses, problems (to onError, in line order) and the decoder's
+// Summary are those the decoder's All gives; memory does not grow with
+// the number of rows, apart from the decoder's duplicate-ID check.
+func ReadTallies(ctx context.Context, d *survey.Decoder, g Grouping, onError func(*survey.RowError)) (*Tallies, error) {
+	sinks, err := survey.Read(ctx, d, func() *talliesSink { return &talliesSink{NewTallies(g)} }, onError)
 	if err != nil {
 		return nil, err
 	}
 	out := NewTallies(g)
 	for _, s := range sinks {
-		ts := s.(*talliesSink)
-		if ts.err != nil {
-			return nil, ts.err
-		}
-		if err := out.Merge(ts.t); err != nil {
+		if err := out.Merge(s.t); err != nil {
 			return nil, err
 		}
 	}

@@ -2,15 +2,23 @@ package scoring
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"reflect"
 	"testing"
 
 	"github.com/palaute/palaute/survey"
 )
 
-// TestTallyCSV: the parallel path gives the tallies of a sequential read
-// and tally.
-func TestTallyCSV(t *testing.T) {
+// stream hides a reader's ReadAt and Seek, so that it is read as a
+// stream.
+type stream struct{ r io.Reader }
+
+func (s stream) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+// TestReadTallies: reading a file in parallel gives the tallies of a
+// stream read response by response.
+func TestReadTallies(t *testing.T) {
 	var buf bytes.Buffer
 	enc := survey.NewCSVEncoder(&buf)
 	rs := synthetic(5000, 17)
@@ -22,16 +30,17 @@ func TestTallyCSV(t *testing.T) {
 	enc.Flush()
 	g := Grouping{By: []Dimension{ByUnit, ByChannel}, Period: Month}
 	want := NewTallies(g)
-	seq := survey.NewCSVDecoder(bytes.NewReader(buf.Bytes()))
+	seq := survey.NewCSVDecoder(stream{bytes.NewReader(buf.Bytes())})
 	for r, err := range seq.All() {
 		if err == nil {
 			want.Add(r)
 		}
 	}
 	for _, workers := range []int{1, 2, 4} {
-		d := survey.NewCSVDecoder(nil)
-		d.SkipDuplicateCheck = workers > 1
-		got, err := TallyCSV(d, bytes.NewReader(buf.Bytes()), int64(buf.Len()), g, survey.ParallelOptions{Workers: workers, BlockSize: 4096})
+		d := survey.NewCSVDecoder(bytes.NewReader(buf.Bytes()))
+		d.SkipDuplicateCheck = workers > 2
+		d.Workers, d.BlockSize = workers, 4096
+		got, err := ReadTallies(context.Background(), d, g, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

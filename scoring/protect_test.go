@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -745,5 +746,23 @@ func TestProtectedIntervalCoverage(t *testing.T) {
 		published, ci, float64(plainIndex)/float64(published), cs, float64(plainShare)/float64(published))
 	if ci < 0.93 || cs < 0.93 {
 		t.Errorf("coverage of 95 %% intervals: index %.3f, share %.3f", ci, cs)
+	}
+}
+
+// TestProtectedAggregateDeterministic: adding up protected tallies gives
+// the same bits every time (their variances are floating-point sums, so
+// the order of adding must not follow a map's).
+func TestProtectedAggregateDeterministic(t *testing.T) {
+	raw := tally(t, Grouping{By: []Dimension{ByUnit, ByChannel}, Period: Day}, county(12, 3000))
+	base, err := Protect(raw, defaultScales, Protection{})
+	require.NoError(t, err)
+	first, err := base.Aggregate(Aggregation{Period: Month})
+	require.NoError(t, err)
+	for range 20 {
+		again, err := base.Aggregate(Aggregation{Period: Month})
+		require.NoError(t, err)
+		if !reflect.DeepEqual(first.Groups(), again.Groups()) {
+			t.Fatal("aggregating the same protected tallies gave different results")
+		}
 	}
 }

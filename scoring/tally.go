@@ -502,14 +502,25 @@ func (t *Tallies) Regroup(by ...Dimension) *Tallies {
 }
 
 // rekey returns new tallies with grouping g holding t's counts under the
-// keys f gives; groups for which f reports false are left out.
+// keys f gives; groups for which f reports false are left out. Protected
+// tallies are added up in key order: their variances are floating-point
+// sums, which must not depend on the order of a map.
 func (t *Tallies) rekey(g Grouping, f func(Key) (Key, bool)) *Tallies {
 	out := NewTallies(g)
 	out.prot, out.base = t.prot, t.base
-	for k, og := range t.groups {
+	add := func(k Key, og *group) {
 		if nk, ok := f(k); ok {
 			out.addGroup(nk, og, t.items)
 		}
+	}
+	if t.prot != nil {
+		for _, k := range slices.SortedFunc(maps.Keys(t.groups), compareKeys) {
+			add(k, t.groups[k])
+		}
+		return out
+	}
+	for k, og := range t.groups {
+		add(k, og)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"bytes"
+	"context"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ func benchCSV(n int) []byte { return regular(n, 9) }
 
 type discard struct{ n int }
 
-func (d *discard) Accept(r *Response) { d.n++ }
+func (d *discard) Accept(r Response) error { d.n++; return nil }
 
 // BenchmarkDecodeCSV measures the general streaming decoder (parse,
 // validate, build responses), in rows per second.
@@ -19,7 +20,7 @@ func BenchmarkDecodeCSV(b *testing.B) {
 	v := fixture(b)
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
-		d := NewCSVDecoder(bytes.NewReader(in))
+		d := NewCSVDecoder(stream{bytes.NewReader(in)})
 		d.Validator = v
 		d.SkipDuplicateCheck = true
 		for range d.All() {
@@ -28,19 +29,20 @@ func BenchmarkDecodeCSV(b *testing.B) {
 	b.ReportMetric(float64(20_000*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// BenchmarkReadCSVAt measures the parallel fast path with one and with
+// BenchmarkRead measures reading a file in parallel with one and with
 // two workers.
-func BenchmarkReadCSVAt(b *testing.B) {
+func BenchmarkRead(b *testing.B) {
 	in := benchCSV(20_000)
 	v := fixture(b)
 	for _, workers := range []int{1, 2} {
 		b.Run(map[int]string{1: "workers=1", 2: "workers=2"}[workers], func(b *testing.B) {
 			b.SetBytes(int64(len(in)))
 			for b.Loop() {
-				d := NewCSVDecoder(nil)
+				d := NewCSVDecoder(bytes.NewReader(in))
 				d.Validator = v
 				d.SkipDuplicateCheck = true
-				if _, err := d.ReadCSVAt(bytes.NewReader(in), int64(len(in)), ParallelOptions{Workers: workers, BlockSize: 1 << 20}, func() Sink { return &discard{} }); err != nil {
+				d.Workers = workers
+				if _, err := Read(context.Background(), d, func() *discard { return &discard{} }, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -23,7 +23,15 @@ import (
 // header must have id, submitted and instrument (after
 // [Mapping.Columns]). A UTF-8 byte order mark is skipped.
 func NewCSVDecoder(r io.Reader) *Decoder {
-	return &Decoder{newSource: func(d *Decoder) (source, error) { return newCSVSource(d, r) }}
+	return &Decoder{input: inputOf(r)}
+}
+
+// inputOf returns the input of a decoder reading r.
+func inputOf(r io.Reader) input {
+	if r == nil {
+		return input{}
+	}
+	return seekable(r)
 }
 
 // column roles: a metadata field index, an answer, or ignored.
@@ -95,23 +103,22 @@ func (d *Decoder) columns(header [][]byte, line int) (*columns, error) {
 	return c, nil
 }
 
-// raw copies a record's fields into a raw record, or reports a wrong
-// number of fields.
-func (c *columns) raw(fields [][]byte, line int) (*rawRecord, *ValidationError) {
+// fill sets rec's metadata and answers to views of a record's fields,
+// or reports a wrong number of fields.
+func (c *columns) fill(rec *record, fields [][]byte) *ValidationError {
 	if len(fields) != len(c.roles) {
-		return nil, &ValidationError{Line: line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: strconv.Itoa(len(c.roles)) + " like the header"}
+		return &ValidationError{Line: rec.line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: strconv.Itoa(len(c.roles)) + " like the header"}
 	}
-	raw := &rawRecord{line: line}
 	for i, f := range fields {
 		switch role := c.roles[i]; role {
 		case colIgnored:
 		case colAnswer:
-			raw.answers = append(raw.answers, rawAnswer{c.names[i], string(f)})
+			rec.answers = append(rec.answers, answerField{c.names[i], i, f})
 		default:
-			raw.meta[role] = string(f)
+			rec.meta[role] = f
 		}
 	}
-	return raw, nil
+	return nil
 }
 
 // headerError turns a scanner error on the header row into an error.
@@ -124,44 +131,6 @@ func headerError(err error) error {
 		return &ValidationError{Line: rec.Line, Err: ErrHeader, Want: rec.Err.Error()}
 	}
 	return fmt.Errorf("survey: reading CSV: %w", err)
-}
-
-type csvSource struct {
-	sc *csvscan.Scanner
-	*columns
-}
-
-func newCSVSource(d *Decoder, r io.Reader) (source, error) {
-	comma, err := d.comma()
-	if err != nil {
-		return nil, err
-	}
-	s := &csvSource{sc: csvscan.New(r, comma, d.Limits.scan())}
-	header, line, err := s.sc.Scan()
-	if err != nil {
-		return nil, headerError(err)
-	}
-	if s.columns, err = d.columns(header, line); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *csvSource) ignored() []string { return s.ignores }
-
-func (s *csvSource) next() (*rawRecord, *ValidationError, error) {
-	fields, line, err := s.sc.Scan()
-	var rec *csvscan.RecordError
-	switch {
-	case err == io.EOF:
-		return nil, nil, io.EOF
-	case errors.As(err, &rec):
-		return nil, &ValidationError{Line: rec.Line, Err: ErrMalformed, Want: rec.Err.Error()}, nil
-	case err != nil:
-		return nil, nil, fmt.Errorf("survey: reading CSV: %w", err)
-	}
-	raw, bad := s.raw(fields, line)
-	return raw, bad, nil
 }
 
 // CSVEncoder writes responses as canonical wide CSV. Set its fields before

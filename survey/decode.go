@@ -1,18 +1,17 @@
 package survey
 
 import (
-	"errors"
+	"context"
 	"fmt"
-	"io"
 	"iter"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/palaute/palaute/catalogue"
-	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/internal/csvscan"
 )
 
@@ -122,24 +121,6 @@ func (l Limits) scan() csvscan.Limits {
 	return csvscan.Limits{FieldBytes: l.FieldBytes, Fields: l.Fields, RecordBytes: l.RecordBytes}.WithDefaults()
 }
 
-// rawRecord is one record before interpretation: metadata as text, answers
-// as text keyed by item ID, and the problems the source found.
-type rawRecord struct {
-	line    int
-	meta    [numMeta]string
-	answers []rawAnswer
-	errs    []*ValidationError
-}
-
-type rawAnswer struct{ item, text string }
-
-// source yields raw records. A malformed record gives bad (with its line);
-// fatal ends the stream.
-type source interface {
-	next() (raw *rawRecord, bad *ValidationError, fatal error)
-	ignored() []string
-}
-
 // Summary counts what a [Decoder] has read.
 type Summary struct {
 	Rows       int            // records read after any header, malformed ones included
@@ -178,11 +159,15 @@ func (s Summary) String() string {
 	return b.String()
 }
 
-// Decoder reads responses from a stream of canonical (or mapped) CSV or
-// NDJSON, validating each, in memory independent of the stream's length
-// (apart from the IDs kept for the duplicate check). Create it with
-// [NewCSVDecoder] or [NewNDJSONDecoder], set its fields, then range over
-// [Decoder.All].
+// Decoder reads responses from canonical (or mapped) CSV or NDJSON,
+// validating each. Create it with [NewCSVDecoder] or [NewNDJSONDecoder],
+// set its fields, then range over [Decoder.All] or call [Read]. A file
+// (any reader with ReadAt and Seek, such as an *os.File) is read in
+// parallel by Workers goroutines; a stream (a pipe, standard input) in
+// one. Both give the same responses, problems, line numbers and summary.
+// Memory does not grow with the input's length, except for the
+// duplicate-ID check's 8–10 bytes per response (and, for streams, the
+// IDs themselves). A decoder reads its input once.
 type Decoder struct {
 	// Validator checks each response; nil means a zero Validator (default
 	// catalogue, a response with any problem rejected).
@@ -192,19 +177,26 @@ type Decoder struct {
 	// Limits bound the size of a record.
 	Limits Limits
 	// SkipDuplicateCheck turns off the check for response IDs repeated
-	// within the stream. The check keeps every ID read, so its memory
-	// grows with the number of responses; skip it only when the IDs are
-	// known to be unique (a database export by primary key, say).
+	// within the input (the later of two is rejected).
 	SkipDuplicateCheck bool
+	// Workers is the number of goroutines reading a file; 0 means
+	// runtime.GOMAXPROCS(0). Streams are read by one.
+	Workers int
+	// BlockSize is the size of the pieces a file is cut into; 0 means
+	// 1 MiB. Memory use is about 3 × Workers × BlockSize.
+	BlockSize int
 
-	newSource func(d *Decoder) (source, error)
-	summary   Summary
-	seen      map[string]struct{}
+	input   input
+	ndjson  bool
+	used    bool
+	mu      sync.Mutex // guards summary
+	summary Summary
 }
 
 var defaultValidator Validator
 
-// All returns the stream of responses. For each record it yields:
+// All returns the stream of responses, in input order. For each record it
+// yields:
 //
 //   - (response, nil) for a valid response;
 //   - (response, *RowError with Rejected false) for a response accepted
@@ -214,59 +206,56 @@ var defaultValidator Validator
 //   - (Response{}, error of another type) for a fatal problem (an unusable
 //     header, an I/O error), after which the stream ends.
 //
-// A bad record never ends the stream. All may be ranged over once.
+// A bad record never ends the stream. The responses are the caller's to
+// keep. All may be ranged over once; stopping early stops the reading.
 func (d *Decoder) All() iter.Seq2[Response, error] {
 	return func(yield func(Response, error) bool) {
-		src, err := d.newSource(d)
-		if err != nil {
-			yield(Response{}, err)
-			return
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		batches := make(chan []readResult, 4)
+		done := make(chan error, 1)
+		go func() {
+			done <- d.run(ctx, delivery{inOrder: func(b []readResult) error {
+				select {
+				case batches <- slices.Clone(b):
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}})
+			close(batches)
+		}()
+		stop := func() {
+			cancel()
+			for range batches {
+			}
+			<-done
 		}
-		defer func() { d.summary.IgnoredColumns = src.ignored() }()
-		v := d.validator()
-		for {
-			raw, bad, fatal := src.next()
-			switch {
-			case fatal == io.EOF:
-				return
-			case fatal != nil:
-				yield(Response{}, fatal)
-				return
-			case bad != nil:
-				d.summary.Rows++
-				d.summary.count(false, []*ValidationError{bad})
-				if !yield(Response{}, &RowError{Line: bad.Line, Rejected: true, Err: bad}) {
+		for b := range batches {
+			for _, o := range b {
+				ok := false
+				switch {
+				case o.err != nil:
+					ok = yield(o.resp, o.err)
+				default:
+					ok = yield(o.resp, nil)
+				}
+				if !ok {
+					stop()
 					return
 				}
-				continue
 			}
-			d.summary.Rows++
-			r, kept, ok, errs := d.decode(v, raw)
-			d.summary.count(ok, errs)
-			if len(errs) == 0 {
-				if !yield(kept, nil) {
-					return
-				}
-				continue
-			}
-			joined := make([]error, len(errs))
-			for i, e := range errs {
-				joined[i] = e
-			}
-			re := &RowError{Line: raw.line, ID: r.ID, Rejected: !ok, Err: errors.Join(joined...)}
-			out := r
-			if ok {
-				out = kept
-			}
-			if !yield(out, re) {
-				return
-			}
+		}
+		if err := <-done; err != nil {
+			yield(Response{}, err)
 		}
 	}
 }
 
 // Summary returns the counts of what has been read so far.
 func (d *Decoder) Summary() Summary {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	s := d.summary
 	s.RejectedBy = maps.Clone(s.RejectedBy)
 	s.DroppedBy = maps.Clone(s.DroppedBy)
@@ -274,7 +263,7 @@ func (d *Decoder) Summary() Summary {
 	return s
 }
 
-// count adds one record's outcome.
+// count adds one record's readResult.
 func (s *Summary) count(ok bool, errs []*ValidationError) {
 	if !ok {
 		s.Rejected++
@@ -300,150 +289,6 @@ func (s *Summary) count(ok bool, errs []*ValidationError) {
 			s.DroppedBy[Code(e)]++
 		}
 	}
-}
-
-// decode interprets a raw record and validates it. r is the response as
-// read, kept what the policy keeps.
-func (d *Decoder) decode(v *Validator, raw *rawRecord) (r, kept Response, ok bool, errs []*ValidationError) {
-	fail := func(e *ValidationError) { errs = append(errs, e) }
-	for _, e := range raw.errs {
-		fail(e)
-	}
-	m := &d.Mapping
-	r.ID = raw.meta[fID]
-	r.Region, r.Provider, r.Unit, r.Service = raw.meta[fRegion], raw.meta[fProvider], raw.meta[fUnit], raw.meta[fService]
-	r.Comment = raw.meta[fComment]
-	for _, f := range []int{fSubmitted, fServed} {
-		s := strings.TrimSpace(raw.meta[f])
-		if s == "" {
-			continue
-		}
-		t, err := m.parseTime(s)
-		if err != nil {
-			fail(&ValidationError{Field: metaNames[f], Value: s, Err: ErrSyntax, Want: m.timeWant()})
-			continue
-		}
-		if f == fSubmitted {
-			r.Submitted = t
-		} else {
-			r.Served = t
-		}
-	}
-	if s := strings.TrimSpace(raw.meta[fInstrument]); s != "" {
-		ref, err := catalogue.ParseInstrumentRef(s)
-		if err != nil {
-			fail(&ValidationError{Field: "instrument", Value: s, Err: ErrUnknownInstrument, Want: instrumentList(v.catalogue())})
-		}
-		r.Instrument = ref
-	}
-	d.codes(raw, &r, fail)
-
-	var ctx context
-	known := false
-	if !r.Instrument.IsZero() || !slices.ContainsFunc(errs, func(e *ValidationError) bool { return e.Field == "instrument" }) {
-		ctx, known = v.resolve(&r, fail)
-	}
-	for _, a := range raw.answers {
-		d.answer(&r, ctx, known, a, fail)
-	}
-	if !d.SkipDuplicateCheck && r.ID != "" {
-		if d.seen == nil {
-			d.seen = map[string]struct{}{}
-		}
-		if _, dup := d.seen[r.ID]; dup {
-			fail(&ValidationError{Field: "id", Value: r.ID, Err: ErrDuplicateID})
-		} else {
-			d.seen[r.ID] = struct{}{}
-		}
-	}
-	reported := map[string]bool{}
-	for _, e := range errs {
-		reported[e.Field] = true
-		if e.Item != "" {
-			reported["answers"] = true // answers were given, if not readable
-		}
-	}
-	kept = v.check(r, ctx, known, reported, fail)
-	for _, e := range errs {
-		e.Line = raw.line
-	}
-	_, ok, _ = v.verdict(r, kept, errs)
-	return r, kept, ok, errs
-}
-
-// codes reads the channel, role and language columns through the mapping.
-func (d *Decoder) codes(raw *rawRecord, r *Response, fail func(*ValidationError)) {
-	read := func(f int) string {
-		s := strings.TrimSpace(raw.meta[f])
-		if c, ok := d.Mapping.Codes[metaNames[f]][s]; ok {
-			return c
-		}
-		return s
-	}
-	if s := read(fChannel); s != "" {
-		c, err := ParseChannel(s)
-		if err != nil {
-			fail(&ValidationError{Field: "channel", Value: s, Err: ErrUnknownChannel, Want: strings.Join(channelCodes[1:], ", ")})
-		}
-		r.Channel = c
-	}
-	if s := read(fRole); s != "" {
-		x, err := ParseRole(s)
-		if err != nil {
-			fail(&ValidationError{Field: "role", Value: s, Err: ErrUnknownRole, Want: strings.Join(roleCodes[1:], ", ")})
-		}
-		r.Role = x
-	}
-	if s := read(fLang); s != "" {
-		l, err := i18n.ParseLang(s)
-		if err != nil {
-			fail(&ValidationError{Field: "lang", Value: s, Err: ErrUnknownLang, Want: "fi, sv, en, se, smn, sms"})
-		}
-		r.Lang = l
-	}
-}
-
-// answer reads one answer cell into r, or reports why it cannot.
-func (d *Decoder) answer(r *Response, ctx context, known bool, a rawAnswer, fail func(*ValidationError)) {
-	m := &d.Mapping
-	s := strings.TrimSpace(a.text)
-	if s == "" || slices.Contains(m.NotAnswered, s) {
-		return
-	}
-	bad := func(err error, want string) { fail(&ValidationError{Item: a.item, Value: s, Err: err, Want: want}) }
-	var scale catalogue.Scale
-	if known {
-		it, err := ctx.item(a.item)
-		if err != nil {
-			bad(err, "")
-			return
-		}
-		scale = it.Scale()
-	}
-	if slices.Contains(m.CantSay, s) {
-		cs, ok := scale.CantSay()
-		if !ok {
-			if known {
-				bad(ErrOutOfRange, want(scale))
-			}
-			return
-		}
-		r.Answers = append(r.Answers, Answer{a.item, cs})
-		return
-	}
-	v, err := strconv.Atoi(s)
-	if err != nil && m.DecimalComma {
-		v, err = integral(s)
-	}
-	if err != nil {
-		w := "an integer"
-		if known {
-			w = want(scale)
-		}
-		bad(ErrSyntax, w)
-		return
-	}
-	r.Answers = append(r.Answers, Answer{a.item, v})
 }
 
 // integral reads "4,0" or "4.0" as 4; a fraction is an error.

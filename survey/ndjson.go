@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,112 +16,107 @@ import (
 // by item ID. Answer values are integers, null (not answered) or codes
 // named in [Mapping.CantSay] and [Mapping.NotAnswered]. Unknown keys are
 // ignored and listed in the summary; repeated keys are an error. Blank
-// lines are skipped.
+// lines are skipped; a UTF-8 byte order mark at the start is skipped.
 func NewNDJSONDecoder(r io.Reader) *Decoder {
-	return &Decoder{newSource: func(d *Decoder) (source, error) {
-		l := d.Limits.scan()
-		return &ndjsonSource{r: bufio.NewReaderSize(r, 64<<10), d: d, max: l.RecordBytes, maxField: l.FieldBytes, maxFields: l.Fields}, nil
-	}}
+	return &Decoder{input: inputOf(r), ndjson: true}
 }
 
-type ndjsonSource struct {
-	r                   *bufio.Reader
-	d                   *Decoder
-	line                int
-	max                 int
-	maxField, maxFields int
-	buf                 []byte
-	ignores             []string
+// ndjsonLines reads the lines of a stream of NDJSON.
+type ndjsonLines struct {
+	r      *bufio.Reader
+	line   int
+	offset int64 // of the next line
+	max    int
+	buf    []byte
 }
 
-func (s *ndjsonSource) ignored() []string { return s.ignores }
-
-// readLine returns the next line without its newline, or tooLong if it
-// exceeds the limit (the rest of the line is then skipped).
-func (s *ndjsonSource) readLine() (line []byte, tooLong bool, err error) {
-	s.buf = s.buf[:0]
-	for {
-		chunk, err := s.r.ReadSlice('\n')
-		if len(s.buf)+len(chunk) > s.max+1 {
-			tooLong = true
-		} else {
-			s.buf = append(s.buf, chunk...)
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			continue
-		case err == io.EOF && len(s.buf) == 0 && !tooLong:
-			return nil, false, io.EOF
-		case err != nil && err != io.EOF:
-			return nil, false, err
-		}
-		return bytes.TrimRight(s.buf, "\r\n"), tooLong, nil
+func (s *ndjsonLines) skipBOM() {
+	if b, err := s.r.Peek(3); err == nil && string(b) == "\xEF\xBB\xBF" {
+		s.r.Discard(3)
+		s.offset += 3
 	}
 }
 
-func (s *ndjsonSource) next() (*rawRecord, *ValidationError, error) {
+// next reads the next record into rec, or reports a malformed one.
+func (s *ndjsonLines) next(e *engine, rec *record) (*ValidationError, error) {
 	for {
-		line, tooLong, err := s.readLine()
-		if err == io.EOF {
-			return nil, nil, io.EOF
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("survey: reading NDJSON: %w", err)
+		s.buf = s.buf[:0]
+		start := s.offset
+		tooLong := false
+		for {
+			chunk, err := s.r.ReadSlice('\n')
+			s.offset += int64(len(chunk))
+			if len(s.buf)+len(chunk) > s.max+1 {
+				tooLong = true
+			} else {
+				s.buf = append(s.buf, chunk...)
+			}
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err == io.EOF && len(s.buf) == 0 && !tooLong {
+				return nil, io.EOF
+			}
+			if err != nil && err != io.EOF {
+				return nil, fmt.Errorf("survey: reading NDJSON: %w", err)
+			}
+			break
 		}
 		s.line++
 		if tooLong {
-			return nil, &ValidationError{Line: s.line, Err: ErrMalformed, Want: "a line of at most " + strconv.Itoa(s.max) + " bytes"}, nil
+			return &ValidationError{Line: s.line, Err: ErrMalformed, Want: fmt.Sprintf("a line of at most %d bytes", s.max)}, nil
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
+		l := bytes.TrimRight(s.buf, "\r\n")
+		if len(bytes.TrimSpace(l)) == 0 {
 			continue
 		}
-		return s.parse(line)
+		rec.reset(s.line, start, true)
+		return parseNDJSON(e, l, rec), nil
 	}
 }
 
-func (s *ndjsonSource) parse(line []byte) (*rawRecord, *ValidationError, error) {
+// parseNDJSON reads one line's object into rec, or reports why it is not
+// a record.
+func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 	fields, err := objectFields(line)
 	if err != nil {
-		return nil, &ValidationError{Line: s.line, Err: ErrMalformed, Want: "a JSON object: " + err.Error()}, nil
+		return &ValidationError{Line: rec.line, Err: ErrMalformed, Want: "a JSON object: " + err.Error()}
 	}
-	if len(fields) > s.maxFields {
-		return nil, &ValidationError{Line: s.line, Err: ErrMalformed, Want: "at most " + strconv.Itoa(s.maxFields) + " keys"}, nil
+	if len(fields) > e.lim.Fields {
+		return &ValidationError{Line: rec.line, Err: ErrMalformed, Want: "at most " + strconv.Itoa(e.lim.Fields) + " keys"}
 	}
-	raw := &rawRecord{line: s.line}
-	fail := func(e *ValidationError) { raw.errs = append(raw.errs, e) }
+	fail := func(x *ValidationError) { rec.errs = append(rec.errs, x) }
 	for _, f := range fields {
-		name := s.d.Mapping.column(f.key)
+		name := e.d.Mapping.column(f.key)
 		if name == "answers" {
-			s.answers(raw, f.value, fail)
+			ndjsonAnswers(e, rec, f.value, fail)
 			continue
 		}
 		i := metaIndex(name)
 		if i < 0 {
-			if !slices.Contains(s.ignores, f.key) {
-				s.ignores = append(s.ignores, f.key)
-			}
+			e.d.ignore(f.key)
 			continue
 		}
-		str, err := s.text(f.value)
+		str, err := jsonText(e, f.value)
 		if err != nil {
 			fail(&ValidationError{Field: name, Value: clip(f.value), Err: err, Want: "a JSON string"})
 			continue
 		}
-		raw.meta[i] = str
+		rec.meta[i] = []byte(str)
 	}
-	return raw, nil, nil
+	return nil
 }
 
-// text reads a JSON string (or null, read as empty).
-func (s *ndjsonSource) text(v json.RawMessage) (string, error) {
+// jsonText reads a JSON string (or null, read as empty).
+func jsonText(e *engine, v json.RawMessage) (string, error) {
 	if string(v) == "null" {
 		return "", nil
 	}
 	if !utf8.Valid(v) {
 		return "", ErrInvalidUTF8
 	}
-	if len(v) > s.maxField+2 {
-		return "", fmt.Errorf("%w: longer than %d bytes", ErrSyntax, s.maxField)
+	if len(v) > e.lim.FieldBytes+2 {
+		return "", fmt.Errorf("%w: longer than %d bytes", ErrSyntax, e.lim.FieldBytes)
 	}
 	var str string
 	if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &str) != nil {
@@ -131,7 +125,7 @@ func (s *ndjsonSource) text(v json.RawMessage) (string, error) {
 	return str, nil
 }
 
-func (s *ndjsonSource) answers(raw *rawRecord, v json.RawMessage, fail func(*ValidationError)) {
+func ndjsonAnswers(e *engine, rec *record, v json.RawMessage, fail func(*ValidationError)) {
 	if string(v) == "null" {
 		return
 	}
@@ -141,18 +135,18 @@ func (s *ndjsonSource) answers(raw *rawRecord, v json.RawMessage, fail func(*Val
 		return
 	}
 	for _, f := range fields {
-		item := s.d.Mapping.column(f.key)
+		item := e.d.Mapping.column(f.key)
 		switch {
 		case string(f.value) == "null":
 		case f.value[0] == '"':
-			str, err := s.text(f.value)
+			str, err := jsonText(e, f.value)
 			if err != nil {
 				fail(&ValidationError{Item: item, Value: clip(f.value), Err: err})
 				continue
 			}
-			raw.answers = append(raw.answers, rawAnswer{item, str})
+			rec.answers = append(rec.answers, answerField{item, -1, []byte(str)})
 		case f.value[0] == '-' || f.value[0] >= '0' && f.value[0] <= '9':
-			raw.answers = append(raw.answers, rawAnswer{item, string(f.value)})
+			rec.answers = append(rec.answers, answerField{item, -1, f.value})
 		default:
 			fail(&ValidationError{Item: item, Value: clip(f.value), Err: ErrSyntax, Want: "an integer or null"})
 		}

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +12,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -19,9 +19,10 @@ import (
 // collect is a Sink keeping the JSON of every accepted response.
 type collect struct{ got []string }
 
-func (c *collect) Accept(r *Response) {
+func (c *collect) Accept(r Response) error {
 	b, _ := json.Marshal(r)
 	c.got = append(c.got, string(b))
+	return nil
 }
 
 type outcome2 struct {
@@ -30,8 +31,14 @@ type outcome2 struct {
 	summary  Summary
 }
 
+// stream hides a reader's ReadAt and Seek, so that a decoder reads it as
+// a stream.
+type stream struct{ r io.Reader }
+
+func (s stream) Read(p []byte) (int, error) { return s.r.Read(p) }
+
 func sequential(t testing.TB, in []byte, setup func(*Decoder)) outcome2 {
-	d := NewCSVDecoder(bytes.NewReader(in))
+	d := NewCSVDecoder(stream{bytes.NewReader(in)})
 	setup(d)
 	var o outcome2
 	for r, err := range d.All() {
@@ -65,19 +72,19 @@ func parallelRead(t testing.TB, in []byte, setup func(*Decoder), workers, block 
 	return parallelReadFrom(t, bytes.NewReader(in), int64(len(in)), setup, workers, block)
 }
 
-func parallelReadFrom(t testing.TB, src io.ReaderAt, size int64, setup func(*Decoder), workers, block int) outcome2 {
-	d := NewCSVDecoder(nil)
+func parallelReadFrom(t testing.TB, src io.ReadSeeker, size int64, setup func(*Decoder), workers, block int) outcome2 {
+	d := NewCSVDecoder(src)
 	setup(d)
+	d.Workers, d.BlockSize = workers, block
 	var o outcome2
-	var mu sync.Mutex
-	sinks, err := d.ReadCSVAt(src, size, ParallelOptions{Workers: workers, BlockSize: block, OnError: func(re *RowError) {
+	sinks, err := Read(context.Background(), d, func() *collect { return &collect{} }, func(re *RowError) {
 		o.errors = append(o.errors, fmt.Sprintf("%d %v", re.Line, re))
-	}}, func() Sink { mu.Lock(); defer mu.Unlock(); return &collect{} })
+	})
 	if err != nil {
 		o.errors = append(o.errors, "fatal "+err.Error())
 	}
 	for _, s := range sinks {
-		o.accepted = append(o.accepted, s.(*collect).got...)
+		o.accepted = append(o.accepted, s.got...)
 	}
 	o.summary = d.Summary()
 	slices.Sort(o.accepted)
@@ -155,9 +162,24 @@ func regular(n int, seed uint64) []byte {
 		if u == "ut" {
 			region, provider = "keski-suomi", "p3"
 		}
-		rec := []string{fmt.Sprintf("r%d", i), time.Date(2025, 3, 1+rng.IntN(20), rng.IntN(24), 0, 0, 0, time.UTC).Format(time.RFC3339), "thl-adult/2022",
+		// Times with offsets as exports have them, and service times as
+		// instants or as dates.
+		zone := []*time.Location{time.UTC, time.FixedZone("", 2*3600), time.FixedZone("", 3*3600), time.FixedZone("", -5*3600-30*60)}[rng.IntN(4)]
+		at := time.Date(2025, 3, 1+rng.IntN(20), rng.IntN(24), rng.IntN(60), rng.IntN(60), 0, zone)
+		submitted := at.Format(time.RFC3339)
+		if rng.IntN(5) == 0 {
+			submitted = at.Add(123456789 * time.Nanosecond).Format(time.RFC3339Nano)
+		}
+		served := ""
+		switch rng.IntN(4) {
+		case 1:
+			served = at.Add(-time.Duration(1+rng.IntN(72)) * time.Hour).Format(time.RFC3339)
+		case 2:
+			served = at.AddDate(0, 0, -rng.IntN(3)).Format(time.DateOnly)
+		}
+		rec := []string{fmt.Sprintf("r%d", i), submitted, "thl-adult/2022",
 			region, provider, u, "s1", []string{"sms", "kiosk", ""}[rng.IntN(3)], "client", "fi",
-			fmt.Sprint(rng.IntN(11)), fmt.Sprint(rng.IntN(6)), "", "", fmt.Sprint(1 + rng.IntN(5)), "", "", "", comments[rng.IntN(len(comments))], "", ""}
+			fmt.Sprint(rng.IntN(11)), fmt.Sprint(rng.IntN(6)), "", "", fmt.Sprint(1 + rng.IntN(5)), "", "", "", comments[rng.IntN(len(comments))], served, ""}
 		if u == "ut" {
 			rec[len(rec)-1] = fmt.Sprint(rng.IntN(6))
 		}
@@ -244,24 +266,26 @@ func FuzzRFC3339(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := parseRFC3339([]byte(s))
-		want, err := time.Parse(time.RFC3339, s)
-		if ok && (err != nil || !got.Equal(want)) {
+		got, ok := parseRFC3339([]byte(s), fixedZone)
+		want, err := time.ParseInLocation(time.RFC3339, s, time.UTC)
+		if ok && (err != nil || !got.Equal(want) || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano)) {
 			t.Fatalf("%q: fast %v, time.Parse %v %v", s, got, want, err)
 		}
 	})
 }
 
+func fixedZone(off int) *time.Location { return time.FixedZone("", off) }
+
 func TestRFC3339(t *testing.T) {
 	for _, s := range []string{"2025-03-14T09:30:00+02:00", "2025-03-14T09:30:00Z", "2024-02-29T23:59:59.5-11:30", "2025-03-14T09:30:00.123456789Z"} {
-		got, ok := parseRFC3339([]byte(s))
+		got, ok := parseRFC3339([]byte(s), fixedZone)
 		want, _ := time.Parse(time.RFC3339, s)
 		if !ok || !got.Equal(want) {
 			t.Errorf("%s: %v %v", s, got, ok)
 		}
 	}
 	for _, s := range []string{"2025-02-29T00:00:00Z", "2025-03-14 09:30:00Z", "2025-03-14T09:30:00", "2025-03-14T24:00:00Z", "2025-03-14T09:30:00.Z"} {
-		if _, ok := parseRFC3339([]byte(s)); ok {
+		if _, ok := parseRFC3339([]byte(s), fixedZone); ok {
 			t.Errorf("%s accepted", s)
 		}
 	}

@@ -117,15 +117,84 @@ func (v *Validator) latest() time.Time {
 	return now
 }
 
-// context is what a response is checked against: its instrument and, if
+// scope is what a response is checked against: its instrument and, if
 // its unit has one, the unit's template.
-type context struct {
+type scope struct {
 	inst *catalogue.Instrument
 	tmpl *catalogue.Template
+	memo *itemMemo // rules found before in this scope, if kept
+}
+
+// itemMemo remembers the rules of a scope's items, by ID and by CSV
+// column.
+type itemMemo struct {
+	byName map[string]*itemRule
+	byCol  []*itemRule
+}
+
+// itemRule is what an answer to an item is checked against: the item's
+// scale and the values it allows, or why the item cannot be answered.
+type itemRule struct {
+	err   error
+	scale catalogue.Scale
+	kind  catalogue.ScaleKind
+	mask  uint16 // values 0–15 the scale allows
+}
+
+// valid reports whether v is an answer the item's scale allows.
+func (r *itemRule) valid(v int) bool {
+	if v >= 0 && v < 16 {
+		return r.mask&(1<<v) != 0
+	}
+	return r.scale.Valid(v)
+}
+
+// rule returns the rule of an item, remembered in the scope's memo when
+// it has one.
+func (c scope) rule(id string) *itemRule {
+	if c.memo != nil {
+		if r, ok := c.memo.byName[id]; ok {
+			return r
+		}
+	}
+	r := &itemRule{}
+	it, err := c.item(id)
+	if err != nil {
+		r.err = err
+	} else {
+		r.scale, r.kind = it.Scale(), it.Scale().Kind()
+		for v := range 16 {
+			if r.scale.Valid(v) {
+				r.mask |= 1 << v
+			}
+		}
+	}
+	if c.memo != nil && len(c.memo.byName) < 1024 {
+		c.memo.byName[id] = r
+	}
+	return r
+}
+
+// ruleAt is rule for the answer in CSV column col (-1 if none), looked up
+// by column.
+func (c scope) ruleAt(col int, id string) *itemRule {
+	if c.memo == nil || col < 0 || col >= 4096 {
+		return c.rule(id)
+	}
+	if col < len(c.memo.byCol) {
+		if r := c.memo.byCol[col]; r != nil {
+			return r
+		}
+	} else {
+		c.memo.byCol = append(c.memo.byCol, make([]*itemRule, col+1-len(c.memo.byCol))...)
+	}
+	r := c.rule(id)
+	c.memo.byCol[col] = r
+	return r
 }
 
 // item finds the item an answer is to.
-func (c context) item(id string) (catalogue.Item, error) {
+func (c scope) item(id string) (catalogue.Item, error) {
 	if c.tmpl != nil {
 		if it, ok := c.tmpl.Item(id); ok {
 			return it, nil
@@ -153,20 +222,20 @@ func want(s catalogue.Scale) string {
 }
 
 // resolve finds the instrument and template of r, reporting problems.
-func (v *Validator) resolve(r *Response, fail func(*ValidationError)) (context, bool) {
+func (v *Validator) resolve(r *Response, fail func(*ValidationError)) (scope, bool) {
 	if r.Instrument.IsZero() {
 		fail(&ValidationError{Field: "instrument", Err: ErrMissing, Want: "ID/VERSION"})
-		return context{}, false
+		return scope{}, false
 	}
 	inst, err := v.catalogue().Instrument(r.Instrument)
 	if err != nil {
 		fail(&ValidationError{Field: "instrument", Value: r.Instrument.String(), Err: ErrUnknownInstrument, Want: instrumentList(v.catalogue())})
-		return context{}, false
+		return scope{}, false
 	}
-	ctx := context{inst: inst, tmpl: v.Templates[r.Unit]}
+	ctx := scope{inst: inst, tmpl: v.Templates[r.Unit]}
 	if ctx.tmpl != nil && ctx.tmpl.Instrument().Ref() != r.Instrument {
 		fail(&ValidationError{Field: "instrument", Value: r.Instrument.String(), Err: ErrNotInTemplate, Want: ctx.tmpl.Instrument().Ref().String()})
-		return context{}, false
+		return scope{}, false
 	}
 	return ctx, true
 }
@@ -189,7 +258,7 @@ func (v *Validator) Validate(r Response) (kept Response, ok bool, err error) {
 	var errs []*ValidationError
 	fail := func(e *ValidationError) { errs = append(errs, e) }
 	ctx, known := v.resolve(&r, fail)
-	kept = v.check(r, ctx, known, nil, fail)
+	kept = v.check(&r, ctx, known, checkHints{latest: v.latest()}, fail)
 	return v.verdict(r, kept, errs)
 }
 
@@ -217,23 +286,37 @@ func (v *Validator) verdict(r, kept Response, errs []*ValidationError) (Response
 // empty reports whether r has neither an answer nor a comment.
 func empty(r Response) bool { return len(r.Answers) == 0 && strings.TrimSpace(r.Comment) == "" }
 
-// check makes every check but the instrument's, and returns r without the
-// invalid answers (and comment). Fields in reported already have a problem
-// (a time that could not be read, say) and are not reported again.
-func (v *Validator) check(r Response, ctx context, known bool, reported map[string]bool, fail func(*ValidationError)) Response {
-	if r.ID == "" && !reported["id"] {
+// checkHints is what a caller of check knows already: fields whose
+// problems were reported (a time that could not be read, say: not to be
+// reported again), the time after which responses are in the future,
+// the rules of the answers' items (in the order of the answers; nil to
+// look them up), and whether every text is known to be valid UTF-8 (an
+// all-ASCII record).
+type checkHints struct {
+	reported  fieldSet
+	latest    time.Time
+	rules     []*itemRule
+	textValid bool
+}
+
+// check makes every check but the instrument's, and returns r without
+// the invalid answers (and comment): r itself when nothing is dropped, so
+// that a valid response costs no allocation.
+func (v *Validator) check(r *Response, ctx scope, known bool, h checkHints, fail func(*ValidationError)) Response {
+	reported, latest := h.reported, h.latest
+	if r.ID == "" && !reported.has(fID) {
 		fail(&ValidationError{Field: "id", Err: ErrMissing})
 	}
-	checkText := func(field, s string) {
-		if !utf8.ValidString(s) {
-			fail(&ValidationError{Field: field, Value: strings.ToValidUTF8(s, "\uFFFD"), Err: ErrInvalidUTF8})
+	if !h.textValid {
+		for _, f := range [...]struct {
+			name string
+			s    string
+		}{{"id", r.ID}, {"region", r.Region}, {"provider", r.Provider}, {"unit", r.Unit}, {"service", r.Service}} {
+			if !utf8.ValidString(f.s) {
+				fail(&ValidationError{Field: f.name, Value: strings.ToValidUTF8(f.s, "\uFFFD"), Err: ErrInvalidUTF8})
+			}
 		}
 	}
-	checkText("id", r.ID)
-	checkText("region", r.Region)
-	checkText("provider", r.Provider)
-	checkText("unit", r.Unit)
-	checkText("service", r.Service)
 	if !r.Channel.IsValid() {
 		fail(&ValidationError{Field: "channel", Value: r.Channel.String(), Err: ErrUnknownChannel, Want: strings.Join(channelCodes[1:], ", ")})
 	}
@@ -243,42 +326,51 @@ func (v *Validator) check(r Response, ctx context, known bool, reported map[stri
 	if r.Lang != 0 && !r.Lang.IsValid() {
 		fail(&ValidationError{Field: "lang", Value: r.Lang.String(), Err: ErrUnknownLang, Want: "fi, sv, en, se, smn, sms"})
 	}
-	v.checkTimes(r, ctx, known, reported, fail)
+	v.checkTimes(r, ctx, known, reported, latest, fail)
 	v.checkOrg(r, fail)
 
-	kept := r
-	kept.Answers = make(Answers, 0, len(r.Answers))
+	kept := *r
+	dropped := false
 	for i, a := range r.Answers {
 		bad := func(err error, want string) {
 			fail(&ValidationError{Item: a.Item, Value: strconv.Itoa(a.Value), Err: err, Want: want})
+			if !dropped { // keep the answers before this one
+				dropped = true
+				kept.Answers = append(Answers(nil), r.Answers[:i]...)
+			}
 		}
 		if slices.ContainsFunc(r.Answers[:i], func(b Answer) bool { return b.Item == a.Item }) {
 			bad(ErrDuplicateAnswer, "")
 			continue
 		}
-		if !known {
-			continue
+		if known {
+			var rule *itemRule
+			if i < len(h.rules) && h.rules[i] != nil {
+				rule = h.rules[i]
+			} else {
+				rule = ctx.rule(a.Item)
+			}
+			switch {
+			case rule.err != nil:
+				bad(rule.err, "")
+				continue
+			case rule.kind == catalogue.KindNone:
+				bad(ErrUnknownItem, "an item with a scale; open feedback goes in the comment")
+				continue
+			case !rule.valid(a.Value):
+				bad(ErrOutOfRange, want(rule.scale))
+				continue
+			}
 		}
-		it, err := ctx.item(a.Item)
-		switch {
-		case err != nil:
-			bad(err, "")
-		case it.Scale().Kind() == catalogue.KindNone:
-			bad(ErrUnknownItem, "an item with a scale; open feedback goes in the comment")
-		case !it.Scale().Valid(a.Value):
-			bad(ErrOutOfRange, want(it.Scale()))
-		default:
+		if dropped {
 			kept.Answers = append(kept.Answers, a)
 		}
 	}
-	if !known {
-		kept.Answers = r.Answers
-	}
-	if !utf8.ValidString(r.Comment) {
+	if !h.textValid && !utf8.ValidString(r.Comment) {
 		fail(&ValidationError{Item: "comment", Value: strings.ToValidUTF8(r.Comment, "\uFFFD"), Err: ErrInvalidUTF8})
 		kept.Comment = ""
 	}
-	if empty(r) && !reported["answers"] {
+	if empty(*r) && !reported.hasAnswers() {
 		fail(&ValidationError{Err: ErrEmpty})
 	}
 	return kept
@@ -286,8 +378,7 @@ func (v *Validator) check(r Response, ctx context, known bool, reported map[stri
 
 const timeWant = "RFC 3339, such as 2025-03-14T09:30:00+02:00"
 
-func (v *Validator) checkTimes(r Response, ctx context, known bool, reported map[string]bool, fail func(*ValidationError)) {
-	latest := v.latest()
+func (v *Validator) checkTimes(r *Response, ctx scope, known bool, reported fieldSet, latest time.Time, fail func(*ValidationError)) {
 	check := func(field string, t time.Time) {
 		switch {
 		case t.After(latest):
@@ -297,7 +388,7 @@ func (v *Validator) checkTimes(r Response, ctx context, known bool, reported map
 				Want: ctx.inst.Ref().String() + " from " + ctx.inst.ValidFrom().Format("2006-01-02")})
 		}
 	}
-	if r.Submitted.IsZero() && !reported["submitted"] {
+	if r.Submitted.IsZero() && !reported.has(fSubmitted) {
 		fail(&ValidationError{Field: "submitted", Err: ErrMissing, Want: timeWant})
 	} else if !r.Submitted.IsZero() {
 		check("submitted", r.Submitted)
@@ -310,7 +401,7 @@ func (v *Validator) checkTimes(r Response, ctx context, known bool, reported map
 	}
 }
 
-func (v *Validator) checkOrg(r Response, fail func(*ValidationError)) {
+func (v *Validator) checkOrg(r *Response, fail func(*ValidationError)) {
 	if v.Orgs == nil {
 		return
 	}

@@ -57,6 +57,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -244,7 +245,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for r := range synth.Responses(cfg) {
 			tallies.Add(r)
 		}
-	} else if code := read(c, stdin, stderr, tallies); code != 0 {
+	} else if code := read(c, stdin, stderr, &tallies); code != 0 {
 		return code
 	}
 	opts := report.Options{Lang: c.lang, By: c.by, Names: names, Standardize: c.standardize, Internal: c.internal}
@@ -306,10 +307,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // read decodes the input into tallies, reporting bad rows and a summary
-// on stderr. It returns a non-zero exit status only when nothing could be
+// on stderr. A file is read in parallel; standard input ("-") as a
+// stream. It returns a non-zero exit status only when nothing could be
 // read.
-func read(c config, stdin io.Reader, stderr io.Writer, tallies *scoring.Tallies) int {
+func read(c config, stdin io.Reader, stderr io.Writer, tallies **scoring.Tallies) int {
 	var in io.Reader = stdin
+	ndjson := false
 	if c.input != "-" {
 		f, err := os.Open(c.input)
 		if err != nil {
@@ -317,32 +320,29 @@ func read(c config, stdin io.Reader, stderr io.Writer, tallies *scoring.Tallies)
 			return 1
 		}
 		defer f.Close()
+		head := make([]byte, 64)
+		n, _ := f.ReadAt(head, 0)
+		ext := strings.ToLower(filepath.Ext(c.input))
+		ndjson = ext == ".ndjson" || ext == ".jsonl" || looksLikeJSON(head[:n])
 		in = f
-	}
-	br := bufio.NewReaderSize(in, 1<<16)
-	var d *survey.Decoder
-	if ext := strings.ToLower(filepath.Ext(c.input)); ext == ".ndjson" || ext == ".jsonl" || looksLikeJSON(br) {
-		d = survey.NewNDJSONDecoder(br)
 	} else {
-		d = survey.NewCSVDecoder(br)
+		br := bufio.NewReaderSize(stdin, 1<<16)
+		head, _ := br.Peek(64)
+		ndjson = looksLikeJSON(head)
+		in = br
 	}
-	for r, err := range d.All() {
-		var re *survey.RowError
-		switch {
-		case err == nil:
-		case errors.As(err, &re):
-			fmt.Fprintln(stderr, err)
-			if re.Rejected {
-				continue
-			}
-		default:
-			fmt.Fprintln(stderr, "indicators:", err)
-			return 1
-		}
-		if _, err := tallies.Add(r); err != nil {
-			fmt.Fprintln(stderr, "indicators:", err)
-		}
+	var d *survey.Decoder
+	if ndjson {
+		d = survey.NewNDJSONDecoder(in)
+	} else {
+		d = survey.NewCSVDecoder(in)
 	}
+	t, err := scoring.ReadTallies(context.Background(), d, c.base, func(re *survey.RowError) { fmt.Fprintln(stderr, re) })
+	if err != nil {
+		fmt.Fprintln(stderr, "indicators:", err)
+		return 1
+	}
+	*tallies = t
 	s := d.Summary()
 	fmt.Fprintln(stderr, s)
 	if s.Accepted == 0 {
@@ -353,8 +353,7 @@ func read(c config, stdin io.Reader, stderr io.Writer, tallies *scoring.Tallies)
 }
 
 // looksLikeJSON reports whether the input starts with a JSON object.
-func looksLikeJSON(r *bufio.Reader) bool {
-	b, _ := r.Peek(64)
+func looksLikeJSON(b []byte) bool {
 	s := strings.TrimLeft(strings.TrimPrefix(string(b), "\xEF\xBB\xBF"), " \t\r\n")
 	return strings.HasPrefix(s, "{")
 }

@@ -17,6 +17,7 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -85,27 +86,55 @@ type comment struct {
 	text string
 }
 
-// read decodes the file and passes every accepted response to f.
-func read(path string, f func(survey.Response)) (survey.Summary, error) {
+// collector is what one reading goroutine gathers: tallies by the base,
+// comments by unit, and the latest response time. The decoder gives each
+// goroutine its own, so it needs no locking.
+type collector struct {
+	raw      *scoring.Tallies
+	comments map[string][]comment
+	latest   time.Time
+}
+
+func (c *collector) Accept(r survey.Response) error {
+	if _, err := c.raw.Add(r); err != nil {
+		return err
+	}
+	if r.Comment != "" {
+		c.comments[r.Unit] = append(c.comments[r.Unit], comment{r.Submitted, r.Comment})
+	}
+	if r.Submitted.After(c.latest) {
+		c.latest = r.Submitted
+	}
+	return nil
+}
+
+// read decodes the file (in parallel) into one collector.
+func read(path string, log io.Writer) (*collector, survey.Summary, error) {
 	file, err := os.Open(path)
 	if err != nil {
-		return survey.Summary{}, err
+		return nil, survey.Summary{}, err
 	}
 	defer file.Close()
 	dec := survey.NewCSVDecoder(file)
-	for r, err := range dec.All() {
-		var re *survey.RowError
-		switch {
-		case err == nil:
-		case errors.As(err, &re) && !re.Rejected:
-		case errors.As(err, &re):
-			continue
-		default:
-			return dec.Summary(), err
-		}
-		f(r)
+	parts, err := survey.Read(context.Background(), dec, func() *collector {
+		return &collector{raw: scoring.NewTallies(base), comments: map[string][]comment{}}
+	}, func(re *survey.RowError) { fmt.Fprintln(log, re) })
+	if err != nil {
+		return nil, dec.Summary(), err
 	}
-	return dec.Summary(), nil
+	all := &collector{raw: scoring.NewTallies(base), comments: map[string][]comment{}}
+	for _, p := range parts {
+		if err := all.raw.Merge(p.raw); err != nil {
+			return nil, dec.Summary(), err
+		}
+		for u, cs := range p.comments {
+			all.comments[u] = append(all.comments[u], cs...)
+		}
+		if p.latest.After(all.latest) {
+			all.latest = p.latest
+		}
+	}
+	return all, dec.Summary(), nil
 }
 
 // base is the grouping of the portal's protected base: every page adds
@@ -116,25 +145,15 @@ var base = scoring.Grouping{By: []scoring.Dimension{scoring.ByRegion, scoring.By
 const widgetMonths = 3
 
 func build(path string, c config, outDir string, log io.Writer) error {
-	raw := scoring.NewTallies(base)
-	comments := map[string][]comment{}
-	var latest time.Time
 	helsinki, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
 		return err
 	}
-	summary, err := read(path, func(r survey.Response) {
-		raw.Add(r)
-		if r.Comment != "" {
-			comments[r.Unit] = append(comments[r.Unit], comment{r.Submitted, r.Comment})
-		}
-		if r.Submitted.After(latest) {
-			latest = r.Submitted
-		}
-	})
+	got, summary, err := read(path, log)
 	if err != nil {
 		return err
 	}
+	raw, comments, latest := got.raw, got.comments, got.latest
 	fmt.Fprintln(log, summary)
 	if summary.Accepted == 0 {
 		return errors.New("nothing could be read")
@@ -183,7 +202,9 @@ func build(path string, c config, outDir string, log io.Writer) error {
 	for _, g := range monthly.WithoutPeriods().Regroup(scoring.ByUnit).Groups() {
 		unit := g.Key.Unit
 		cs := comments[unit]
-		slices.SortStableFunc(cs, func(a, b comment) int { return b.at.Compare(a.at) })
+		// Newest first; the text decides between equal times, whatever order
+		// the parallel read gathered them in.
+		slices.SortFunc(cs, func(a, b comment) int { return cmp.Or(b.at.Compare(a.at), strings.Compare(a.text, b.text)) })
 		var texts []string
 		for _, c := range cs {
 			texts = append(texts, c.text)

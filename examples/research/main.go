@@ -17,6 +17,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -45,16 +46,12 @@ func main() {
 }
 
 func run(in io.Reader, out io.Writer) error {
-	// Read and validate; keep only accepted responses.
-	raw := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}})
+	// Read and validate (a file in parallel); the summary counts what was
+	// rejected and why.
 	dec := survey.NewCSVDecoder(in)
-	for r, err := range dec.All() {
-		if err != nil {
-			continue // the summary counts what was rejected and why
-		}
-		if _, err := raw.Add(r); err != nil {
-			return err
-		}
+	raw, err := scoring.ReadTallies(context.Background(), dec, scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}}, nil)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(out, dec.Summary())
 	cat := catalogue.Default()

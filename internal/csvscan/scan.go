@@ -75,6 +75,9 @@ type Scanner struct {
 	// lastQuoted: the record's first field was quoted (so "" is not a blank line)
 	lastQuoted bool
 
+	consumed int64 // bytes of the input consumed so far
+	start    int64 // where the last record returned starts
+
 	raw    []byte // raw bytes of the current record
 	buf    []byte // field contents, concatenated
 	ends   []int  // end offset of each field in buf
@@ -87,13 +90,28 @@ func New(r io.Reader, comma byte, limits Limits) *Scanner {
 	return &Scanner{src: bufio.NewReaderSize(r, 64<<10), comma: comma, limits: limits.WithDefaults(), line: 1}
 }
 
+// Resume makes a scanner that reads from the middle of an input: its
+// first line is numbered line, and no byte order mark is skipped.
+func (s *Scanner) Resume(line int) {
+	s.started, s.line = true, line
+}
+
+// Offset returns where the record last returned by Scan starts, in bytes
+// from the start of the reader.
+func (s *Scanner) Offset() int64 { return s.start }
+
 func (s *Scanner) readByte() (byte, error) {
 	if len(s.pending) > 0 {
 		c := s.pending[0]
 		s.pending = s.pending[1:]
+		s.consumed++
 		return c, nil
 	}
-	return s.src.ReadByte()
+	c, err := s.src.ReadByte()
+	if err == nil {
+		s.consumed++
+	}
+	return c, err
 }
 
 func (s *Scanner) peekByte() (byte, bool) {
@@ -126,6 +144,7 @@ func (s *Scanner) Scan() (fields [][]byte, line int, err error) {
 		s.started = true
 		if b, err := s.src.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 			s.src.Discard(3)
+			s.consumed += 3
 		}
 	}
 	for {
@@ -139,6 +158,7 @@ func (s *Scanner) Scan() (fields [][]byte, line int, err error) {
 
 func (s *Scanner) scan() ([][]byte, int, error) {
 	start := s.line
+	s.start = s.consumed
 	s.raw, s.buf, s.ends = s.raw[:0], s.buf[:0], s.ends[:0]
 	s.lastQuoted = false
 	st := fieldStart
@@ -245,6 +265,7 @@ func (s *Scanner) fail(start int, err error) error {
 		rest := s.raw[i+1:]
 		s.line -= bytes.Count(rest, []byte("\n"))
 		s.pending = append(append([]byte(nil), rest...), s.pending...)
+		s.consumed -= int64(len(rest))
 		s.line = start + 1
 		return &RecordError{Line: start, Err: err}
 	}

@@ -3,6 +3,8 @@ package csvscan
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -87,5 +89,28 @@ func BenchmarkSplitRecord(b *testing.B) {
 	b.SetBytes(int64(len(line)))
 	for b.Loop() {
 		fields, _, _, _, _ = SplitRecordInto(fields, &scratch, line, 0, ',', lim)
+	}
+}
+
+// TestOffsetAndResume: Offset gives where each record starts, and a
+// scanner resumed there with its line reads the same record.
+func TestOffsetAndResume(t *testing.T) {
+	in := "\xEF\xBB\xBFa,b\n\n1,\"x\ny\"\r\nbad\"q\n3,4\n"
+	s := New(strings.NewReader(in), ',', Limits{})
+	for {
+		fields, line, err := s.Scan()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			continue
+		}
+		off := s.Offset()
+		r := New(strings.NewReader(in[off:]), ',', Limits{})
+		r.Resume(line)
+		got, gotLine, err := r.Scan()
+		if err != nil || gotLine != line || fmt.Sprint(got) != fmt.Sprint(fields) {
+			t.Errorf("record at %d (line %d, %q): resumed %q at line %d, %v", off, line, fields, got, gotLine, err)
+		}
 	}
 }

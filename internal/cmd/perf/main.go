@@ -13,6 +13,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -28,11 +29,11 @@ import (
 
 func main() {
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "parsing workers")
-	dup := flag.Bool("dup", false, "check for duplicate response IDs (one worker, memory grows with rows)")
+	skipDup := flag.Bool("skip-dup", false, "skip the duplicate-ID check")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: perf [-workers N] [-dup] FILE.csv")
+		fmt.Fprintln(os.Stderr, "usage: perf [-workers N] [-skip-dup] FILE.csv")
 		os.Exit(2)
 	}
 	if *cpuprofile != "" {
@@ -56,9 +57,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	d := survey.NewCSVDecoder(nil)
-	d.SkipDuplicateCheck = !*dup
-	t, err := scoring.TallyCSV(d, f, st.Size(), scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}}, survey.ParallelOptions{Workers: *workers})
+	d := survey.NewCSVDecoder(f)
+	d.SkipDuplicateCheck, d.Workers = *skipDup, *workers
+	t, err := scoring.ReadTallies(context.Background(), d, scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}}, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -83,8 +84,8 @@ func main() {
 	fmt.Printf("file %s: %.0f MB, %d rows (%d accepted, %d rejected)\n", flag.Arg(0), mb, s.Rows, s.Accepted, s.Rejected)
 	fmt.Printf("groups %d, indicators %d, overall index %.4f (n %d), %.2f allocations per row\n", len(results), len(results)*15, index.Estimate, index.N, float64(ms.Mallocs)/float64(max(s.Rows, 1)))
 	used := fmt.Sprint(*workers)
-	if *dup {
-		used = "1 (duplicate-ID check)"
+	if !*skipDup {
+		used += ", duplicate-ID check on"
 	}
 	fmt.Printf("wall %.3f s, %.1f M rows/s, %.0f MB/s, peak RSS %.0f MB, workers %s\n",
 		wall.Seconds(), float64(s.Rows)/wall.Seconds()/1e6, mb/wall.Seconds(), float64(ru.Maxrss)/1024, used)

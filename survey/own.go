@@ -1,0 +1,85 @@
+package survey
+
+import "unsafe"
+
+// Decoded responses own their strings and answers: nothing a decoder
+// hands out points into a buffer it reuses. Low-cardinality fields (unit,
+// provider, region, service, item IDs) are interned; IDs, comments and
+// answer lists are copied into append-only chunks that are never written
+// again, so they cost no allocation per record and stay valid (and
+// unchanged) for as long as anyone keeps them.
+
+// maxInterned bounds an interner: beyond it, values are copied instead
+// of kept (hostile input with a million unit codes must not grow memory
+// without bound).
+const maxInterned = 1 << 16
+
+// interner returns one shared string per distinct value.
+type interner map[string]string
+
+// get returns the string with b's bytes, shared with earlier calls.
+func (in *interner) get(b []byte, mem *arena) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := (*in)[string(b)]; ok { // no allocation for the lookup
+		return s
+	}
+	if *in == nil {
+		*in = interner{}
+	}
+	s := mem.string(b)
+	if len(*in) < maxInterned {
+		(*in)[s] = s
+	}
+	return s
+}
+
+// chunk sizes of an arena.
+const (
+	arenaBytes   = 64 << 10
+	arenaAnswers = 4 << 10
+)
+
+// arena copies bytes and answers into append-only chunks. A chunk is
+// never written after its bytes have been handed out, so the strings and
+// slices made from it are immutable; the garbage collector frees a chunk
+// when nothing refers to it any more.
+type arena struct {
+	bytes   []byte
+	answers []Answer
+}
+
+// string returns a string with b's bytes, backed by the arena.
+func (a *arena) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaBytes/8 {
+		return string(b) // large values get their own allocation
+	}
+	if cap(a.bytes)-len(a.bytes) < len(b) {
+		a.bytes = make([]byte, 0, arenaBytes)
+	}
+	start := len(a.bytes)
+	a.bytes = append(a.bytes, b...)
+	return unsafe.String(&a.bytes[start], len(b))
+}
+
+// answers returns a copy of as backed by the arena, with its capacity
+// equal to its length, so that appending to it copies rather than writes
+// into a neighbour's answers.
+func (a *arena) answerList(as []Answer) Answers {
+	if len(as) == 0 {
+		return nil
+	}
+	if len(as) > arenaAnswers/8 {
+		return Answers(append([]Answer(nil), as...))
+	}
+	if cap(a.answers)-len(a.answers) < len(as) {
+		a.answers = make([]Answer, 0, arenaAnswers)
+	}
+	start := len(a.answers)
+	a.answers = append(a.answers, as...)
+	return Answers(a.answers[start:len(a.answers):len(a.answers)])
+}

@@ -1,0 +1,228 @@
+package survey
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+// ndjsonOf turns the valid rows of a CSV into NDJSON lines.
+func ndjsonOf(t testing.TB, csv []byte) []string {
+	d := NewCSVDecoder(stream{bytes.NewReader(csv)})
+	d.Validator = fixture(t)
+	var lines []string
+	for r, err := range d.All() {
+		if err != nil {
+			continue
+		}
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		lines = append(lines, string(b)+"\n")
+	}
+	return lines
+}
+
+func readNDJSON(t testing.TB, in []byte, asFile bool, setup func(*Decoder), workers, block int) outcome2 {
+	var d *Decoder
+	if asFile {
+		d = NewNDJSONDecoder(bytes.NewReader(in))
+	} else {
+		d = NewNDJSONDecoder(stream{bytes.NewReader(in)})
+	}
+	setup(d)
+	d.Workers, d.BlockSize = workers, block
+	var o outcome2
+	var mu sync.Mutex
+	sinks, err := Read(context.Background(), d, func() *collect { return &collect{} }, func(re *RowError) {
+		mu.Lock()
+		o.errors = append(o.errors, fmt.Sprintf("%d %v", re.Line, re))
+		mu.Unlock()
+	})
+	if err != nil {
+		o.errors = append(o.errors, "fatal "+err.Error())
+	}
+	for _, s := range sinks {
+		o.accepted = append(o.accepted, s.got...)
+	}
+	o.summary = d.Summary()
+	slices.Sort(o.accepted)
+	slices.Sort(o.summary.IgnoredColumns)
+	return o
+}
+
+// TestNDJSONFileMatchesStream: NDJSON read from a file in parallel pieces
+// gives what reading it as a stream gives, with bad lines, long lines,
+// duplicates, CRLF, blank lines and a byte order mark.
+func TestNDJSONFileMatchesStream(t *testing.T) {
+	lines := ndjsonOf(t, regular(200, 4))
+	mutations := map[string]func([]string) []string{
+		"regular": func(l []string) []string { return l },
+		"bad json": func(l []string) []string {
+			l[3] = "{\"id\":\n"
+			l[9] = "[1,2]\n"
+			l[10] = "{\"id\":\"x\"} trailing\n"
+			return l
+		},
+		"long line": func(l []string) []string {
+			l[20] = "{\"id\":\"long\",\"comment\":\"" + strings.Repeat("x", 3000) + "\"}\n"
+			return l
+		},
+		"duplicates":   func(l []string) []string { l[30] = l[5]; l[31] = l[5]; return l },
+		"crlf blank":   func(l []string) []string { l[7] = strings.TrimSuffix(l[7], "\n") + "\r\n\n  \n"; return l },
+		"bom":          func(l []string) []string { l[0] = "\xEF\xBB\xBF" + l[0]; return l },
+		"unknown keys": func(l []string) []string { l[12] = strings.Replace(l[12], "{", "{\"extra\":{\"a\":[1]},", 1); return l },
+	}
+	for name, m := range mutations {
+		in := []byte(strings.Join(m(slices.Clone(lines)), ""))
+		for _, skipDup := range []bool{false, true} {
+			setup := func(d *Decoder) {
+				d.Validator = fixture(t)
+				d.SkipDuplicateCheck = skipDup
+				d.Limits = Limits{FieldBytes: 2000, Fields: 40, RecordBytes: 2500}
+			}
+			want := readNDJSON(t, in, false, setup, 1, 0)
+			for _, block := range []int{100, 4096, 1 << 20} {
+				got := readNDJSON(t, in, true, setup, 2, block)
+				if diff := cmp.Diff(want, got, cmp.AllowUnexported(outcome2{})); diff != "" {
+					t.Fatalf("%s (skipDup %v, block %d): file differs from stream (-stream +file):\n%s", name, skipDup, block, diff)
+				}
+			}
+		}
+	}
+}
+
+// keeper keeps every response it is handed, and counts them by unit in
+// a map keyed by the response's own string: the natural code that broke
+// when sinks were handed views of reused buffers.
+type keeper struct {
+	kept   []Response
+	byUnit map[string]int
+}
+
+func (k *keeper) Accept(r Response) error {
+	k.kept = append(k.kept, r)
+	if k.byUnit == nil {
+		k.byUnit = map[string]int{}
+	}
+	k.byUnit[r.Unit]++
+	return nil
+}
+
+// TestCallersMayKeepResponses keeps everything sinks and the iterator are
+// handed; after the read it must be exactly what a fresh decode gives,
+// and the maps keyed by unit must hold the real unit codes.
+func TestCallersMayKeepResponses(t *testing.T) {
+	in := regular(3000, 8)
+	fresh := func() []string {
+		var out []string
+		d := NewCSVDecoder(stream{bytes.NewReader(in)})
+		d.Validator = fixture(t)
+		for r, err := range d.All() {
+			if err == nil {
+				b, _ := json.Marshal(r)
+				out = append(out, string(b))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}()
+	marshal := func(rs []Response) []string {
+		var out []string
+		for _, r := range rs {
+			b, _ := json.Marshal(r)
+			out = append(out, string(b))
+		}
+		slices.Sort(out)
+		return out
+	}
+
+	d := NewCSVDecoder(bytes.NewReader(in))
+	d.Validator, d.Workers, d.BlockSize = fixture(t), 2, 4096
+	sinks, err := Read(context.Background(), d, func() *keeper { return &keeper{} }, nil)
+	require.NoError(t, err)
+	var kept []Response
+	units := map[string]int{}
+	for _, s := range sinks {
+		kept = append(kept, s.kept...)
+		for u, n := range s.byUnit {
+			units[u] += n
+		}
+	}
+	if diff := cmp.Diff(fresh, marshal(kept)); diff != "" {
+		t.Errorf("responses kept from sinks changed (-fresh +kept):\n%s", diff)
+	}
+	if got := slices.Sorted(maps.Keys(units)); !slices.Equal(got, []string{"u1", "u2", "ut"}) {
+		t.Errorf("units counted in a sink's map: %q", got)
+	}
+
+	// And from the iterator, appending to a kept response's answers.
+	d = NewCSVDecoder(bytes.NewReader(in))
+	d.Validator, d.Workers, d.BlockSize = fixture(t), 2, 4096
+	var fromAll []Response
+	for r, err := range d.All() {
+		if err == nil {
+			fromAll = append(fromAll, r)
+			_ = append(r.Answers, Answer{"x", 1}) // must not write into a neighbour
+		}
+	}
+	if diff := cmp.Diff(fresh, marshal(fromAll)); diff != "" {
+		t.Errorf("responses kept from All changed (-fresh +kept):\n%s", diff)
+	}
+}
+
+// failing fails on its nth response.
+type failing struct{ n int }
+
+var errSink = errors.New("sink full")
+
+func (f *failing) Accept(Response) error {
+	if f.n--; f.n < 0 {
+		return errSink
+	}
+	return nil
+}
+
+// TestReadStops: a sink's error and a cancelled context stop the read,
+// and Read returns them.
+func TestReadStops(t *testing.T) {
+	in := regular(5000, 3)
+	for _, asFile := range []bool{true, false} {
+		var src = any(bytes.NewReader(in))
+		if !asFile {
+			src = stream{bytes.NewReader(in)}
+		}
+		d := NewCSVDecoder(src.(interface{ Read([]byte) (int, error) }))
+		d.Validator, d.BlockSize = fixture(t), 2048
+		if _, err := Read(context.Background(), d, func() *failing { return &failing{n: 100} }, nil); !errors.Is(err, errSink) {
+			t.Errorf("file %v: sink error: got %v", asFile, err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		d = NewCSVDecoder(bytes.NewReader(in))
+		if _, err := Read(ctx, d, func() *discard { return &discard{} }, nil); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled: got %v", err)
+		}
+	}
+	// Breaking out of All stops the reading; a decoder reads once.
+	d := NewCSVDecoder(bytes.NewReader(in))
+	d.Validator = fixture(t)
+	n := 0
+	for range d.All() {
+		if n++; n == 10 {
+			break
+		}
+	}
+	if _, err := Read(context.Background(), d, func() *discard { return &discard{} }, nil); err == nil {
+		t.Error("a decoder read twice")
+	}
+}
