@@ -42,9 +42,11 @@ const (
 
 // columns says what each input column of a CSV file is.
 type columns struct {
-	roles   []int    // per input column: a metadata field, colAnswer or colIgnored
-	names   []string // canonical name per input column
-	ignores []string // input names of ignored columns
+	roles      []int    // per input column: a metadata field, colAnswer or colIgnored
+	names      []string // canonical name per input column
+	ignores    []string // input names of ignored columns
+	metaCol    [numMeta]int
+	answerCols []int
 }
 
 // comma returns the configured field separator.
@@ -100,24 +102,27 @@ func (d *Decoder) columns(header [][]byte, line int) (*columns, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	for i := range c.metaCol {
+		c.metaCol[i] = -1
+	}
+	for i, role := range c.roles {
+		switch {
+		case role >= 0:
+			c.metaCol[role] = i
+		case role == colAnswer:
+			c.answerCols = append(c.answerCols, i)
+		}
+	}
 	return c, nil
 }
 
-// fill sets rec's metadata and answers to views of a record's fields,
-// or reports a wrong number of fields.
+// fill makes rec the record of a CSV line's fields (valid until the
+// next line), or reports a wrong number of fields.
 func (c *columns) fill(rec *record, fields [][]byte) *ValidationError {
 	if len(fields) != len(c.roles) {
 		return &ValidationError{Line: rec.line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: strconv.Itoa(len(c.roles)) + " like the header"}
 	}
-	for i, f := range fields {
-		switch role := c.roles[i]; role {
-		case colIgnored:
-		case colAnswer:
-			rec.answers = append(rec.answers, answerField{c.names[i], i, f})
-		default:
-			rec.meta[role] = f
-		}
-	}
+	rec.fields, rec.cols = fields, c
 	return nil
 }
 

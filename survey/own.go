@@ -14,24 +14,37 @@ import "unsafe"
 // without bound).
 const maxInterned = 1 << 16
 
-// interner returns one shared string per distinct value.
-type interner map[string]string
+// interner returns one shared string per distinct value: a small
+// direct-mapped cache in front of a map.
+type interner struct {
+	recent [256]string
+	all    map[string]string
+}
 
 // get returns the string with b's bytes, shared with earlier calls.
 func (in *interner) get(b []byte, mem *arena) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if s, ok := (*in)[string(b)]; ok { // no allocation for the lookup
-		return s
+	h := uint32(2166136261) // FNV-1a
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
 	}
-	if *in == nil {
-		*in = interner{}
+	slot := &in.recent[h&255]
+	if *slot == string(b) {
+		return *slot
 	}
-	s := mem.string(b)
-	if len(*in) < maxInterned {
-		(*in)[s] = s
+	s, ok := in.all[string(b)] // no allocation for the lookup
+	if !ok {
+		if in.all == nil {
+			in.all = map[string]string{}
+		}
+		s = mem.string(b)
+		if len(in.all) < maxInterned {
+			in.all[s] = s
+		}
 	}
+	*slot = s
 	return s
 }
 

@@ -68,7 +68,8 @@ type readResult struct {
 	bad      *ValidationError // a record that could not be read at all
 	resp     Response
 	more     int32  // index into the worker's problems, or -1
-	hash     uint64 // of the ID, for the duplicate check (0: not yet)
+	hash     uint64 // of the ID, for the duplicate check
+	dupe     bool   // the ID repeats an earlier record's
 	err      *RowError
 	accepted bool
 }
@@ -212,17 +213,8 @@ func (e *engine) process(v *Validator, res *readResult, p *recordProblems) error
 	if p != nil {
 		errs, kept = p.errs, p.kept
 	}
-	if e.ids != nil && r.ID != "" {
-		if res.hash == 0 {
-			res.hash = e.ids.hash(r.ID)
-		}
-		dup, err := e.ids.seen(res.hash, r.ID, res.offset)
-		if err != nil {
-			return fmt.Errorf("survey: reading an ID again for the duplicate check: %w", err)
-		}
-		if dup {
-			errs = append(errs, &ValidationError{Line: res.line, ID: r.ID, Field: "id", Value: r.ID, Err: ErrDuplicateID})
-		}
+	if e.ids != nil && r.ID != "" && (res.dupe || e.ids.late(res.hash, res.offset)) {
+		errs = append(errs, &ValidationError{Line: res.line, ID: r.ID, Field: "id", Value: r.ID, Err: ErrDuplicateID})
 	}
 	d.summary.Rows++
 	if len(errs) == 0 {
@@ -290,10 +282,11 @@ func (e *engine) sequential(r io.Reader, offset int64, line int) error {
 	}
 	if e.ids == nil && !d.SkipDuplicateCheck {
 		if e.in.at != nil {
-			e.ids = newIDSet(0, &fileIDs{e: e})
+			e.ids = newIDSet(0, e.in.size, &fileIDs{e: e})
 		} else {
-			e.ids = newIDSet(0, &idLog{})
+			e.ids = newIDSet(0, 1<<40, &idLog{})
 		}
+		defer e.ids.release()
 	}
 	var rec record
 	batch := make([]readResult, 1)
@@ -325,6 +318,9 @@ func (e *engine) sequential(r io.Reader, offset int64, line int) error {
 			if lg, ok := idSourceLog(e.ids); ok && r.ID != "" {
 				res.offset = lg.add([]byte(r.ID))
 			}
+			if err := e.checkID(res); err != nil {
+				return err
+			}
 		}
 		d.mu.Lock()
 		err = e.process(rd.v, res, p)
@@ -343,6 +339,21 @@ func (e *engine) sequential(r io.Reader, offset int64, line int) error {
 	}
 }
 
+// checkID makes the duplicate check of a record (in any order; see
+// idSet), noting a repeat in res.
+func (e *engine) checkID(res *readResult) error {
+	if e.ids == nil || res.bad != nil || res.resp.ID == "" {
+		return nil
+	}
+	res.hash = e.ids.hash(res.resp.ID)
+	dup, err := e.ids.seen(res.hash, res.resp.ID, res.offset)
+	if err != nil {
+		return fmt.Errorf("survey: reading an ID again for the duplicate check: %w", err)
+	}
+	res.dupe = dup
+	return nil
+}
+
 // idSourceLog returns the in-memory ID log of a stream's duplicate check.
 func idSourceLog(s *idSet) (*idLog, bool) {
 	if s == nil {
@@ -353,43 +364,50 @@ func idSourceLog(s *idSet) (*idLog, bool) {
 }
 
 // fileIDs reads an ID again from the record at an offset of the file.
+// Workers call it at once; it keeps nothing between calls.
 type fileIDs struct {
-	e   *engine
-	buf []byte
-	rec record
+	e *engine
 }
 
-func (f *fileIDs) idAt(off int64, dst []byte) ([]byte, error) {
+func (f *fileIDs) idAt(off int64) ([]byte, error) {
 	e := f.e
-	n := int64(e.lim.RecordBytes + 2)
-	if rest := e.in.size - off; rest < n {
-		n = rest
-	}
-	if int64(cap(f.buf)) < n {
-		f.buf = make([]byte, n)
-	}
-	b := f.buf[:n]
-	if _, err := e.in.at.ReadAt(b, off); err != nil && err != io.EOF {
-		return nil, err
-	}
-	if e.ndjson {
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			b = b[:i]
+	// Most records are short: read 512 bytes, and more only if the
+	// record does not end in them.
+	for n := int64(512); ; n *= 8 {
+		limit := int64(e.lim.RecordBytes + 2)
+		n = min(n, limit, e.in.size-off)
+		b := make([]byte, n)
+		if _, err := e.in.at.ReadAt(b, off); err != nil && err != io.EOF {
+			return nil, err
 		}
-		f.rec.reset(0, off, true)
-		parseNDJSON(e, bytes.TrimRight(b, "\r"), &f.rec)
-		return append(dst, f.rec.meta[fID]...), nil
-	}
-	fields, _, _, _, err := csvscan.SplitRecord(b, 0, e.comma, e.lim)
-	if err != nil { // irregular: the scanner reads it
-		fields, _, err = csvscan.New(bytes.NewReader(b), e.comma, e.lim).Scan()
-		if err != nil {
-			return nil, fmt.Errorf("record at offset %d: %w", off, err)
+		complete := n == limit || off+n == e.in.size
+		var rec record
+		if e.ndjson {
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 && !complete {
+				continue
+			}
+			if i >= 0 {
+				b = b[:i]
+			}
+			rec.reset(0, off, true)
+			parseNDJSON(e, bytes.TrimRight(b, "\r"), &rec)
+			return rec.field(fID), nil
 		}
+		fields, end, _, _, err := csvscan.SplitRecord(b, 0, e.comma, e.lim)
+		if (err != nil || end == len(b)) && !complete {
+			continue // perhaps cut short: read more
+		}
+		if err != nil { // irregular: the scanner reads it
+			fields, _, err = csvscan.New(bytes.NewReader(b), e.comma, e.lim).Scan()
+			if err != nil {
+				return nil, fmt.Errorf("record at offset %d: %w", off, err)
+			}
+		}
+		rec.reset(0, off, false)
+		e.cols.fill(&rec, fields)
+		return rec.field(fID), nil
 	}
-	f.rec.reset(0, off, false)
-	e.cols.fill(&f.rec, fields)
-	return append(dst, f.rec.meta[fID]...), nil
 }
 
 // piece is a part of a file that starts and ends on record boundaries.
@@ -449,7 +467,8 @@ func (e *engine) parallel() error {
 				est = int((e.in.size - off) / int64(n) * int64(nl))
 			}
 		}
-		e.ids = newIDSet(est, &fileIDs{e: e})
+		e.ids = newIDSet(est, e.in.size, &fileIDs{e: e})
+		defer e.ids.release()
 	}
 
 	pieces := make(chan piece, e.workers)
@@ -624,6 +643,13 @@ func (w *worker) piece(pc piece) {
 			resume = w.decodePiece(pc)
 		}
 	}
+	// The duplicate check, in parallel with the other workers.
+	for i := range w.results {
+		if err := e.checkID(&w.results[i]); err != nil {
+			e.halt(err)
+			return
+		}
+	}
 	// The ordered stage: pieces one at a time, in order.
 	e.mu.Lock()
 	for e.turn != pc.idx && !e.stopped {
@@ -732,9 +758,6 @@ func (w *worker) decodePiece(pc piece) resumePoint {
 func (w *worker) decodeRecord() {
 	r, kept, errs := w.rd.decode(&w.rec)
 	res := readResult{line: w.rec.line, offset: w.rec.offset, resp: r, more: -1}
-	if w.e.ids != nil && r.ID != "" {
-		res.hash = w.e.ids.hash(r.ID) // here, in parallel, rather than in the ordered stage
-	}
 	if len(errs) > 0 {
 		res.more = int32(len(w.more))
 		w.more = append(w.more, recordProblems{kept, errs})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -224,5 +225,122 @@ func TestReadStops(t *testing.T) {
 	}
 	if _, err := Read(context.Background(), d, func() *discard { return &discard{} }, nil); err == nil {
 		t.Error("a decoder read twice")
+	}
+}
+
+// repeats makes n rows whose IDs repeat at random places (about a third
+// are repeats, some thrice), with comments that span lines.
+func repeats(n int, seed uint64) []byte {
+	lines := strings.SplitAfter(string(regular(n, seed)), "\n")
+	rng := rand.New(rand.NewPCG(seed, 5))
+	var b bytes.Buffer
+	b.WriteString(lines[0])
+	ids := []string{}
+	for i, l := range lines[1:] {
+		if l == "" {
+			continue
+		}
+		id, rest, _ := strings.Cut(l, ",")
+		if len(ids) > 0 && rng.IntN(3) == 0 {
+			id = ids[rng.IntN(len(ids))]
+		}
+		ids = append(ids, id)
+		_ = i
+		b.WriteString(id + "," + rest)
+	}
+	return b.Bytes()
+}
+
+// TestDuplicatesInParallel: with repeats scattered over many small pieces
+// read by four workers at once, the repeats found, and which of two is
+// the repeat (the later), are those of a stream read in order.
+func TestDuplicatesInParallel(t *testing.T) {
+	for seed := range uint64(4) {
+		in := repeats(2000, seed)
+		setup := func(d *Decoder) {
+			d.Validator = fixture(t)
+			d.Limits = Limits{FieldBytes: 300, Fields: 40, RecordBytes: 2000}
+		}
+		want := sequential(t, in, setup)
+		if want.summary.RejectedBy["duplicate-id"] < 300 {
+			t.Fatalf("only %d repeats", want.summary.RejectedBy["duplicate-id"])
+		}
+		for _, block := range []int{300, 2048} {
+			if got := parallelRead(t, in, setup, 4, block); !same(want, got) {
+				t.Fatalf("seed %d block %d: %d vs %d rejected as repeats", seed, block, want.summary.RejectedBy["duplicate-id"], got.summary.RejectedBy["duplicate-id"])
+			}
+		}
+	}
+}
+
+// TestIDSetExact: 200 000 distinct IDs in a set sized for far fewer (so
+// it grows) meet many 16-bit fingerprint matches; none is reported as a
+// repeat, and every real repeat is.
+func TestIDSetExact(t *testing.T) {
+	log := &idLog{}
+	s := newIDSet(100, 1<<40, log)
+	defer s.release()
+	const n = 200_000
+	for i := range n {
+		id := fmt.Sprintf("id-%d", i)
+		dup, err := s.seen(s.hash(id), id, log.add([]byte(id)))
+		require.NoError(t, err)
+		if dup {
+			t.Fatalf("%s reported as a repeat", id)
+		}
+	}
+	for i := 0; i < n; i += 997 {
+		id := fmt.Sprintf("id-%d", i)
+		dup, err := s.seen(s.hash(id), id, log.add([]byte(id)))
+		require.NoError(t, err)
+		if !dup {
+			t.Fatalf("%s not reported as a repeat", id)
+		}
+	}
+}
+
+// TestIDSetOutOfOrder: records checked in any order (as workers do) are
+// found to be repeats, at once or marked late, exactly when an earlier
+// record (by reference) has the same ID.
+func TestIDSetOutOfOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	type rec struct {
+		id  string
+		ref int64
+	}
+	var recs []rec
+	var log idLog
+	for i := range 20_000 {
+		id := fmt.Sprintf("x%d", rng.IntN(8000))
+		_ = i
+		recs = append(recs, rec{id, log.add([]byte(id))})
+	}
+	want := map[int64]bool{}
+	first := map[string]bool{}
+	for _, r := range recs {
+		want[r.ref] = first[r.id]
+		first[r.id] = true
+	}
+	s := newIDSet(0, 1<<40, &log)
+	defer s.release()
+	order := rng.Perm(len(recs))
+	got := map[int64]bool{}
+	for _, i := range order {
+		dup, err := s.seen(s.hash(recs[i].id), recs[i].id, recs[i].ref)
+		require.NoError(t, err)
+		got[recs[i].ref] = dup
+	}
+	swapped := 0
+	for _, r := range recs {
+		if s.late(s.hash(r.id), r.ref) {
+			got[r.ref] = true
+			swapped++
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("repeats differ from the in-order truth (-want +got):\n%s", diff)
+	}
+	if swapped < 1000 {
+		t.Fatalf("only %d records were marked late; the test does not exercise the swap", swapped)
 	}
 }

@@ -13,13 +13,29 @@ import (
 // record is one input record before interpretation: its metadata and
 // answers as views of the input (valid until the next record), and the
 // problems its source found (NDJSON structure).
+//
+// A CSV record is its fields and the header's columns (nothing copied); an
+// NDJSON record fills meta and answers.
 type record struct {
 	line    int
 	offset  int64 // where the record starts in the input, for the duplicate check
 	ascii   bool  // every byte of the record is ASCII (so its text is valid UTF-8)
+	fields  [][]byte
+	cols    *columns
 	meta    [numMeta][]byte
 	answers []answerField
 	errs    []*ValidationError
+}
+
+// field returns a metadata field (empty if the input has none).
+func (r *record) field(f int) []byte {
+	if r.cols != nil {
+		if i := r.cols.metaCol[f]; i >= 0 {
+			return r.fields[i]
+		}
+		return nil
+	}
+	return r.meta[f]
 }
 
 // answerField is one answer as given: the item (canonical ID), its CSV
@@ -30,10 +46,11 @@ type answerField struct {
 	text []byte
 }
 
-// reset empties r for reuse. A CSV source sets the same metadata fields
-// in every record (the header's), so it need not clear them.
+// reset empties r for reuse. A CSV record replaces its fields and columns
+// whole, so its metadata need not be cleared.
 func (r *record) reset(line int, offset int64, clearMeta bool) {
 	r.line, r.offset, r.ascii = line, offset, false
+	r.fields, r.cols = nil, nil
 	if clearMeta {
 		r.meta = [numMeta][]byte{}
 	}
@@ -88,14 +105,14 @@ func (rd *recordDecoder) decode(rec *record) (r, kept Response, errs []*Validati
 		fail(e)
 	}
 	m := &rd.d.Mapping
-	r.ID = rd.mem.string(rec.meta[fID])
-	r.Region = rd.strs.get(rec.meta[fRegion], &rd.mem)
-	r.Provider = rd.strs.get(rec.meta[fProvider], &rd.mem)
-	r.Unit = rd.strs.get(rec.meta[fUnit], &rd.mem)
-	r.Service = rd.strs.get(rec.meta[fService], &rd.mem)
-	r.Comment = rd.mem.string(rec.meta[fComment])
+	r.ID = rd.mem.string(rec.field(fID))
+	r.Region = rd.strs.get(rec.field(fRegion), &rd.mem)
+	r.Provider = rd.strs.get(rec.field(fProvider), &rd.mem)
+	r.Unit = rd.strs.get(rec.field(fUnit), &rd.mem)
+	r.Service = rd.strs.get(rec.field(fService), &rd.mem)
+	r.Comment = rd.mem.string(rec.field(fComment))
 	for _, f := range []int{fSubmitted, fServed} {
-		b := bytes.TrimSpace(rec.meta[f])
+		b := bytes.TrimSpace(rec.field(f))
 		if len(b) == 0 {
 			continue
 		}
@@ -114,7 +131,7 @@ func (rd *recordDecoder) decode(rec *record) (r, kept Response, errs []*Validati
 			r.Served = t
 		}
 	}
-	if b := bytes.TrimSpace(rec.meta[fInstrument]); len(b) > 0 {
+	if b := bytes.TrimSpace(rec.field(fInstrument)); len(b) > 0 {
 		e := rd.instrument(b)
 		if e.err {
 			fail(&ValidationError{Field: "instrument", Value: string(b), Err: ErrUnknownInstrument, Want: instrumentList(rd.v.catalogue())})
@@ -130,11 +147,17 @@ func (rd *recordDecoder) decode(rec *record) (r, kept Response, errs []*Validati
 		ctx.memo = rd.memoOf(ctx)
 	}
 	rd.answers, rd.rules = rd.answers[:0], rd.rules[:0]
-	for _, a := range rec.answers {
-		rd.answer(ctx, known, a, fail)
+	if c := rec.cols; c != nil {
+		for _, i := range c.answerCols {
+			rd.answer(ctx, known, answerField{c.names[i], i, rec.fields[i]}, fail)
+		}
+	} else {
+		for _, a := range rec.answers {
+			rd.answer(ctx, known, a, fail)
+		}
 	}
 	r.Answers = rd.mem.answerList(rd.answers)
-	kept = rd.v.check(&r, ctx, known, checkHints{reported: reportedOf(errs), latest: rd.latest, rules: rd.rules, textValid: rec.ascii}, fail)
+	kept = rd.v.check(&r, ctx, known, checkHints{reported: reportedOf(errs), latest: rd.latest, rules: rd.rules, textValid: rec.ascii, uniqueItems: true}, fail)
 	for _, e := range errs {
 		e.Line = rec.line
 	}
@@ -239,7 +262,7 @@ func (rd *recordDecoder) instrument(b []byte) instEntry {
 // mapping's codes.
 func (rd *recordDecoder) codes(rec *record, r *Response, fail func(*ValidationError)) {
 	read := func(f int) []byte {
-		b := bytes.TrimSpace(rec.meta[f])
+		b := bytes.TrimSpace(rec.field(f))
 		if c, ok := rd.d.Mapping.Codes[metaNames[f]][string(b)]; ok {
 			return []byte(c)
 		}
@@ -290,6 +313,23 @@ var langCodes = func() []string {
 // answer reads one answer into rd.answers, or reports why it cannot.
 func (rd *recordDecoder) answer(ctx scope, known bool, a answerField, fail func(*ValidationError)) {
 	m := &rd.d.Mapping
+	if len(a.text) == 0 {
+		return
+	}
+	// The usual cell, one or two digits, when no codes are mapped.
+	if len(m.NotAnswered) == 0 && len(m.CantSay) == 0 {
+		if v, ok := smallInt(a.text); ok {
+			var rule *itemRule
+			if known {
+				if rule = ctx.ruleAt(a.col, a.item); rule.err != nil {
+					fail(&ValidationError{Item: a.item, Value: string(a.text), Err: rule.err})
+					return
+				}
+			}
+			rd.answers, rd.rules = append(rd.answers, Answer{a.item, v}), append(rd.rules, rule)
+			return
+		}
+	}
 	b := bytes.TrimSpace(a.text)
 	if len(b) == 0 || slices.Contains(m.NotAnswered, string(b)) {
 		return

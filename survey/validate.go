@@ -290,13 +290,15 @@ func empty(r Response) bool { return len(r.Answers) == 0 && strings.TrimSpace(r.
 // problems were reported (a time that could not be read, say: not to be
 // reported again), the time after which responses are in the future,
 // the rules of the answers' items (in the order of the answers; nil to
-// look them up), and whether every text is known to be valid UTF-8 (an
-// all-ASCII record).
+// look them up), whether every text is known to be valid UTF-8 (an
+// all-ASCII record), and whether no item can be answered twice (a
+// decoder's columns and keys are unique).
 type checkHints struct {
-	reported  fieldSet
-	latest    time.Time
-	rules     []*itemRule
-	textValid bool
+	reported    fieldSet
+	latest      time.Time
+	rules       []*itemRule
+	textValid   bool
+	uniqueItems bool
 }
 
 // check makes every check but the instrument's, and returns r without
@@ -339,7 +341,7 @@ func (v *Validator) check(r *Response, ctx scope, known bool, h checkHints, fail
 				kept.Answers = append(Answers(nil), r.Answers[:i]...)
 			}
 		}
-		if slices.ContainsFunc(r.Answers[:i], func(b Answer) bool { return b.Item == a.Item }) {
+		if !h.uniqueItems && slices.ContainsFunc(r.Answers[:i], func(b Answer) bool { return b.Item == a.Item }) {
 			bad(ErrDuplicateAnswer, "")
 			continue
 		}

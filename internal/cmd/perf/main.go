@@ -87,6 +87,7 @@ func main() {
 	if !*skipDup {
 		used += ", duplicate-ID check on"
 	}
-	fmt.Printf("wall %.3f s, %.1f M rows/s, %.0f MB/s, peak RSS %.0f MB, workers %s\n",
-		wall.Seconds(), float64(s.Rows)/wall.Seconds()/1e6, mb/wall.Seconds(), float64(ru.Maxrss)/1024, used)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	fmt.Printf("cpu %.3f s (%.0f ns a row), wall %.3f s, %.1f M rows/s, %.0f MB/s, peak RSS %.0f MB, workers %s\n",
+		cpu.Seconds(), float64(cpu.Nanoseconds())/float64(max(s.Rows, 1)), wall.Seconds(), float64(s.Rows)/wall.Seconds()/1e6, mb/wall.Seconds(), float64(ru.Maxrss)/1024, used)
 }
