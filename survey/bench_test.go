@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -47,6 +48,46 @@ func BenchmarkRead(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(20_000*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// BenchmarkIDSet measures the duplicate check alone on 4 M distinct IDs,
+// one at a time and in batches of a piece's size, in nanoseconds per ID.
+func BenchmarkIDSet(b *testing.B) {
+	const n, batch = 4_000_000, 8192
+	log := &idLog{}
+	qs := make([]idQuery, n)
+	for i := range qs {
+		id := fmt.Sprintf("s%08d", i)
+		qs[i] = idQuery{id: id, ref: log.add([]byte(id))}
+	}
+	for _, mode := range []string{"single", "batch"} {
+		b.Run(mode, func(b *testing.B) {
+			for b.Loop() {
+				s := newIDSet(n, 1<<40, log)
+				for i := range qs {
+					qs[i].h = s.hash(qs[i].id)
+				}
+				var order []int32
+				for i := 0; i < n; i += batch {
+					part := qs[i:min(i+batch, n)]
+					if mode == "single" {
+						for j := range part {
+							if _, err := s.seen(part[j].h, part[j].id, part[j].ref); err != nil {
+								b.Fatal(err)
+							}
+						}
+						continue
+					}
+					var err error
+					if order, err = s.seenBatch(part, order); err != nil {
+						b.Fatal(err)
+					}
+				}
+				s.release()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*b.N), "ns/id")
 		})
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/bits"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/palaute/palaute/internal/siphash"
 )
@@ -27,13 +29,15 @@ import (
 // which the ordered stage picks up when it reaches that record, always
 // after every earlier piece has been checked.
 //
-// Entries sit in buckets of eight: a lookup compares the 16-byte bucket
-// of fingerprints its hash picks and, only if that one is full, the next.
-// The table is sized for the expected number of IDs at 9/10 load; if more
-// come, a level twice the size is added (nothing is rehashed: the kept
-// bits do not allow it). The tables are pointer-free and, on Unix, kept
-// off the Go heap (see tables_unix.go), so that the collector neither
-// scans them nor doubles them.
+// Entries sit in buckets of ten, one 64-byte cache line each (6.4 bytes
+// an entry; 8 more bits an entry for files over 4 GiB, kept apart): a
+// lookup reads the bucket its hash picks and, only if that one is full,
+// the next. The table is sized for the expected number of IDs at 9/10
+// load, about 7 bytes an ID; if more come, a level twice the size is
+// added (nothing is rehashed: the kept bits do not allow it). The tables
+// are pointer-free and, on Unix, kept off the Go heap (see
+// tables_unix.go), so that the collector neither scans them nor doubles
+// them. A worker checks the IDs of a piece as one batch (seenBatch).
 type idSet struct {
 	key      siphash.Key
 	shards   [idShards]idShard
@@ -51,13 +55,22 @@ type idShard struct {
 }
 
 type idLevel struct {
-	fps     []uint16 // 0 empty; else a fingerprint with its low bit set
-	refs    []uint32
-	hi      []uint16 // the references' high bits, when wide
+	// words holds the buckets, 16 words (64 bytes, a cache line) each:
+	// the bucket's fingerprints as 16-bit halves of words 0-4 (0 empty;
+	// else with the low bit set) and its references in words 5-14.
+	words   []uint32
+	fps     []uint16 // the same memory as 16-bit halves
+	hi      []uint16 // the references' high bits, when wide, by slot
 	buckets uint64
 	used    int
 	free    func()
 }
+
+// bucketSlots is the number of entries in a bucket.
+const bucketSlots = 10
+
+// fp returns the fingerprint in slot k of bucket b.
+func (lv *idLevel) fp(b uint64, k int) uint16 { return lv.fps[b*32+uint64(k)] }
 
 // idSource reads an ID back from its reference.
 type idSource interface {
@@ -72,23 +85,23 @@ func newIDSet(n int, maxRef int64, src idSource) *idSet {
 	s := &idSet{key: siphash.KeyFrom(k[:]), ids: src, wide: maxRef >= 1<<32}
 	per := max(n/idShards, 64)
 	for i := range s.shards {
-		s.shards[i].levels = []*idLevel{s.newLevel(uint64(per*10/9/8 + 1))}
+		s.shards[i].levels = []*idLevel{s.newLevel(uint64(per*10/9/bucketSlots + 1))}
 	}
 	return s
 }
 
 func (s *idSet) newLevel(buckets uint64) *idLevel {
 	lv := &idLevel{buckets: buckets}
-	var mem []byte
-	size := buckets * 8 * 6
+	size := buckets * 64
 	if s.wide {
-		size += buckets * 8 * 2
+		size += buckets * bucketSlots * 2
 	}
-	mem, lv.free = tableMemory(int(size))
-	lv.fps = uint16s(mem[:buckets*8*2])
-	lv.refs = uint32s(mem[buckets*8*2 : buckets*8*6])
+	mem, free := tableMemory(int(size))
+	lv.free = free
+	lv.words = uint32s(mem[:buckets*64])
+	lv.fps = uint16s(mem[:buckets*64])
 	if s.wide {
-		lv.hi = uint16s(mem[buckets*8*6:])
+		lv.hi = uint16s(mem[buckets*64:])
 	}
 	return lv
 }
@@ -108,18 +121,20 @@ func (s *idSet) release() {
 // hash returns the hash of an ID that seen takes.
 func (s *idSet) hash(id string) uint64 { return siphash.Sum64(s.key, id) }
 
-func (lv *idLevel) ref(i uint64) int64 {
-	r := int64(lv.refs[i])
+// ref returns the reference in slot k of bucket b.
+func (lv *idLevel) ref(b uint64, k int) int64 {
+	r := int64(lv.words[b*16+5+uint64(k)])
 	if lv.hi != nil {
-		r |= int64(lv.hi[i]) << 32
+		r |= int64(lv.hi[b*bucketSlots+uint64(k)]) << 32
 	}
 	return r
 }
 
-func (lv *idLevel) set(i uint64, fp uint16, ref int64) {
-	lv.fps[i], lv.refs[i] = fp, uint32(ref)
+// set fills slot k of bucket b.
+func (lv *idLevel) set(b uint64, k int, fp uint16, ref int64) {
+	lv.fps[b*32+uint64(k)], lv.words[b*16+5+uint64(k)] = fp, uint32(ref)
 	if lv.hi != nil {
-		lv.hi[i] = uint16(ref >> 32)
+		lv.hi[b*bucketSlots+uint64(k)] = uint16(ref >> 32)
 	}
 }
 
@@ -127,15 +142,90 @@ func (lv *idLevel) set(i uint64, fp uint16, ref int64) {
 // ref repeats an earlier record's ID, and keeps it if it is the first.
 func (s *idSet) seen(h uint64, id string, ref int64) (bool, error) {
 	sh := &s.shards[h>>(64-6)]
-	fp := uint16(h>>32) | 1
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	return s.seenLocked(sh, h, id, ref)
+}
+
+// idQuery is one ID of a batch for seenBatch; dupe is its answer.
+type idQuery struct {
+	h    uint64
+	id   string
+	ref  int64
+	dupe bool
+}
+
+// seenBatch answers seen for every query of qs, in any order. It takes
+// each shard's lock once and asks for the buckets of the next queries
+// before it needs them (prefetch), so that the processor fetches them
+// from memory in parallel instead of one miss after another. order is
+// scratch space, returned for reuse.
+func (s *idSet) seenBatch(qs []idQuery, order []int32) ([]int32, error) {
+	var count [idShards + 1]int32
+	for i := range qs {
+		count[qs[i].h>>(64-6)+1]++
+	}
+	for i := 1; i <= idShards; i++ {
+		count[i] += count[i-1]
+	}
+	order = slices.Grow(order[:0], len(qs))[:len(qs)]
+	next := count
+	for i := range qs {
+		sh := qs[i].h >> (64 - 6)
+		order[next[sh]] = int32(i)
+		next[sh]++
+	}
+	const ahead = 8
+	for k := 0; k < idShards; k++ {
+		group := order[count[k]:count[k+1]]
+		if len(group) == 0 {
+			continue
+		}
+		sh := &s.shards[k]
+		sh.mu.Lock()
+		lv := sh.levels[len(sh.levels)-1]
+		for j := 0; j < min(ahead, len(group)); j++ {
+			lv.prefetch(qs[group[j]].h)
+		}
+		for j, qi := range group {
+			if j+ahead < len(group) {
+				lv.prefetch(qs[group[j+ahead]].h)
+			}
+			q := &qs[qi]
+			dupe, err := s.seenLocked(sh, q.h, q.id, q.ref)
+			if err != nil {
+				sh.mu.Unlock()
+				return order, err
+			}
+			q.dupe = dupe
+			lv = sh.levels[len(sh.levels)-1]
+		}
+		sh.mu.Unlock()
+	}
+	return order, nil
+}
+
+// bucket returns the first bucket a hash looks in: the bits of h below
+// the shard's, scaled to the number of buckets.
+func (lv *idLevel) bucket(h uint64) uint64 {
+	b, _ := bits.Mul64(h<<6, lv.buckets)
+	return b
+}
+
+// prefetch starts fetching the bucket a hash looks in first.
+func (lv *idLevel) prefetch(h uint64) {
+	prefetch(uintptr(unsafe.Pointer(&lv.words[lv.bucket(h)*16])))
+}
+
+// seenLocked is seen with the shard's lock held.
+func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64) (bool, error) {
+	fp := uint16(h>>32) | 1
 	for _, lv := range sh.levels {
-		b, _ := bits.Mul64(h<<6, lv.buckets) // the bits below the shard's
+		b := lv.bucket(h)
 		for {
 			full := true
-			for i := b * 8; i < b*8+8; i++ {
-				f := lv.fps[i]
+			for k := range bucketSlots {
+				f := lv.fp(b, k)
 				if f == 0 {
 					full = false
 					break
@@ -143,7 +233,7 @@ func (s *idSet) seen(h uint64, id string, ref int64) (bool, error) {
 				if f != fp {
 					continue
 				}
-				other := lv.ref(i)
+				other := lv.ref(b, k)
 				if other == ref {
 					return false, nil // this very record, read again
 				}
@@ -158,7 +248,7 @@ func (s *idSet) seen(h uint64, id string, ref int64) (bool, error) {
 					return true, nil
 				}
 				// The kept twin comes later: it is the repeat.
-				lv.set(i, fp, ref)
+				lv.set(b, k, fp, ref)
 				if sh.late == nil {
 					sh.late = map[int64]bool{}
 				}
@@ -178,15 +268,15 @@ func (s *idSet) seen(h uint64, id string, ref int64) (bool, error) {
 		return false, errors.New("input too large for the duplicate-ID check")
 	}
 	lv := sh.levels[len(sh.levels)-1]
-	if lv.used+1 > int(lv.buckets*8*9/10) {
+	if lv.used+1 > int(lv.buckets*bucketSlots*9/10) {
 		lv = s.newLevel(lv.buckets * 2)
 		sh.levels = append(sh.levels, lv)
 	}
-	b, _ := bits.Mul64(h<<6, lv.buckets)
+	b := lv.bucket(h)
 	for {
-		for i := b * 8; i < b*8+8; i++ {
-			if lv.fps[i] == 0 {
-				lv.set(i, fp, ref)
+		for k := range bucketSlots {
+			if lv.fp(b, k) == 0 {
+				lv.set(b, k, fp, ref)
 				lv.used++
 				return false, nil
 			}

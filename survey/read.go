@@ -625,6 +625,8 @@ type worker struct {
 	rec     record
 	results []readResult
 	more    []recordProblems
+	queries []idQuery // scratch of the duplicate check
+	order   []int32
 }
 
 // piece decodes the records of a piece, then takes its turn in the
@@ -644,11 +646,9 @@ func (w *worker) piece(pc piece) {
 		}
 	}
 	// The duplicate check, in parallel with the other workers.
-	for i := range w.results {
-		if err := e.checkID(&w.results[i]); err != nil {
-			e.halt(err)
-			return
-		}
+	if err := w.checkIDs(); err != nil {
+		e.halt(err)
+		return
 	}
 	// The ordered stage: pieces one at a time, in order.
 	e.mu.Lock()
@@ -698,6 +698,37 @@ func (w *worker) piece(pc piece) {
 			}
 		}
 	}
+}
+
+// checkIDs makes the duplicate check of the piece's records as one
+// batch (see idSet.seenBatch), noting repeats in w.results.
+func (w *worker) checkIDs() error {
+	e := w.e
+	if e.ids == nil {
+		return nil
+	}
+	w.queries = w.queries[:0]
+	for i := range w.results {
+		res := &w.results[i]
+		if res.bad != nil || res.resp.ID == "" {
+			continue
+		}
+		res.hash = e.ids.hash(res.resp.ID)
+		w.queries = append(w.queries, idQuery{h: res.hash, id: res.resp.ID, ref: res.offset})
+	}
+	var err error
+	if w.order, err = e.ids.seenBatch(w.queries, w.order); err != nil {
+		return fmt.Errorf("survey: reading an ID again for the duplicate check: %w", err)
+	}
+	q := w.queries
+	for i := range w.results {
+		res := &w.results[i]
+		if res.bad != nil || res.resp.ID == "" {
+			continue
+		}
+		res.dupe, q = q[0].dupe, q[1:]
+	}
+	return nil
 }
 
 func (w *worker) malformed(line int, bad *ValidationError) {

@@ -299,48 +299,68 @@ func TestIDSetExact(t *testing.T) {
 	}
 }
 
-// TestIDSetOutOfOrder: records checked in any order (as workers do) are
-// found to be repeats, at once or marked late, exactly when an earlier
-// record (by reference) has the same ID.
+// TestIDSetOutOfOrder: records checked in any order (as workers do),
+// one at a time or in batches of random sizes (with repeats inside a
+// batch, and a set sized too small so that it grows mid-batch), are found
+// to be repeats, at once or marked late, exactly when an earlier record
+// (by reference) has the same ID.
 func TestIDSetOutOfOrder(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 9))
-	type rec struct {
-		id  string
-		ref int64
-	}
-	var recs []rec
-	var log idLog
-	for i := range 20_000 {
-		id := fmt.Sprintf("x%d", rng.IntN(8000))
-		_ = i
-		recs = append(recs, rec{id, log.add([]byte(id))})
-	}
-	want := map[int64]bool{}
-	first := map[string]bool{}
-	for _, r := range recs {
-		want[r.ref] = first[r.id]
-		first[r.id] = true
-	}
-	s := newIDSet(0, 1<<40, &log)
-	defer s.release()
-	order := rng.Perm(len(recs))
-	got := map[int64]bool{}
-	for _, i := range order {
-		dup, err := s.seen(s.hash(recs[i].id), recs[i].id, recs[i].ref)
-		require.NoError(t, err)
-		got[recs[i].ref] = dup
-	}
-	swapped := 0
-	for _, r := range recs {
-		if s.late(s.hash(r.id), r.ref) {
-			got[r.ref] = true
-			swapped++
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("repeats differ from the in-order truth (-want +got):\n%s", diff)
-	}
-	if swapped < 1000 {
-		t.Fatalf("only %d records were marked late; the test does not exercise the swap", swapped)
+	for _, batched := range []bool{false, true} {
+		t.Run(map[bool]string{false: "single", true: "batch"}[batched], func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(9, 9))
+			var recs []idQuery
+			var log idLog
+			for range 20_000 {
+				id := fmt.Sprintf("x%d", rng.IntN(8000))
+				recs = append(recs, idQuery{id: id, ref: log.add([]byte(id))})
+			}
+			want := map[int64]bool{}
+			first := map[string]bool{}
+			for _, r := range recs {
+				want[r.ref] = first[r.id]
+				first[r.id] = true
+			}
+			s := newIDSet(0, 1<<40, &log)
+			defer s.release()
+			qs := make([]idQuery, 0, len(recs))
+			for _, i := range rng.Perm(len(recs)) {
+				q := recs[i]
+				q.h = s.hash(q.id)
+				qs = append(qs, q)
+			}
+			if batched {
+				var order []int32
+				for rest := qs; len(rest) > 0; {
+					n := min(1+rng.IntN(3000), len(rest))
+					var err error
+					order, err = s.seenBatch(rest[:n], order)
+					require.NoError(t, err)
+					rest = rest[n:]
+				}
+			} else {
+				for i := range qs {
+					var err error
+					qs[i].dupe, err = s.seen(qs[i].h, qs[i].id, qs[i].ref)
+					require.NoError(t, err)
+				}
+			}
+			got := map[int64]bool{}
+			for _, q := range qs {
+				got[q.ref] = q.dupe
+			}
+			swapped := 0
+			for _, r := range recs {
+				if s.late(s.hash(r.id), r.ref) {
+					got[r.ref] = true
+					swapped++
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("repeats differ from the in-order truth (-want +got):\n%s", diff)
+			}
+			if swapped < 1000 {
+				t.Fatalf("only %d records were marked late; the test does not exercise the swap", swapped)
+			}
+		})
 	}
 }
