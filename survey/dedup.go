@@ -44,6 +44,7 @@ type idSet struct {
 	ids      idSource
 	wide     bool         // references need more than 32 bits
 	lateOnes atomic.Int64 // records marked late and not yet picked up
+	frees    []func()     // of the tables' memory
 }
 
 const idShards = 64
@@ -63,7 +64,6 @@ type idLevel struct {
 	hi      []uint16 // the references' high bits, when wide, by slot
 	buckets uint64
 	used    int
-	free    func()
 }
 
 // bucketSlots is the number of entries in a bucket.
@@ -84,36 +84,44 @@ func newIDSet(n int, maxRef int64, src idSource) *idSet {
 	rand.Read(k[:])
 	s := &idSet{key: siphash.KeyFrom(k[:]), ids: src, wide: maxRef >= 1<<32}
 	per := max(n/idShards, 64)
+	first := s.newLevels(idShards, uint64(per*10/9/bucketSlots+1))
 	for i := range s.shards {
-		s.shards[i].levels = []*idLevel{s.newLevel(uint64(per*10/9/bucketSlots + 1))}
+		s.shards[i].levels = []*idLevel{first[i]}
 	}
 	return s
 }
 
-func (s *idSet) newLevel(buckets uint64) *idLevel {
-	lv := &idLevel{buckets: buckets}
-	size := buckets * 64
+// newLevels returns count levels of the given number of buckets, in one
+// block of memory (so that a large table can sit in huge pages).
+func (s *idSet) newLevels(count int, buckets uint64) []*idLevel {
+	table := buckets * 64
+	size := table
 	if s.wide {
 		size += buckets * bucketSlots * 2
 	}
-	mem, free := tableMemory(int(size))
-	lv.free = free
-	lv.words = uint32s(mem[:buckets*64])
-	lv.fps = uint16s(mem[:buckets*64])
-	if s.wide {
-		lv.hi = uint16s(mem[buckets*64:])
+	mem, free := tableMemory(int(size) * count)
+	if free != nil {
+		s.frees = append(s.frees, free)
 	}
-	return lv
+	levels := make([]*idLevel, count)
+	for i := range levels {
+		m := mem[uint64(i)*size : uint64(i+1)*size]
+		lv := &idLevel{buckets: buckets, words: uint32s(m[:table]), fps: uint16s(m[:table])}
+		if s.wide {
+			lv.hi = uint16s(m[table:])
+		}
+		levels[i] = lv
+	}
+	return levels
 }
 
-// release frees the tables.
+// release frees the tables; the set must not be used afterwards.
 func (s *idSet) release() {
+	for _, free := range s.frees {
+		free()
+	}
+	s.frees = nil
 	for i := range s.shards {
-		for _, lv := range s.shards[i].levels {
-			if lv.free != nil {
-				lv.free()
-			}
-		}
 		s.shards[i].levels = nil
 	}
 }
@@ -269,7 +277,7 @@ func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64) (bool, e
 	}
 	lv := sh.levels[len(sh.levels)-1]
 	if lv.used+1 > int(lv.buckets*bucketSlots*9/10) {
-		lv = s.newLevel(lv.buckets * 2)
+		lv = s.newLevels(1, lv.buckets*2)[0]
 		sh.levels = append(sh.levels, lv)
 	}
 	b := lv.bucket(h)
