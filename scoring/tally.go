@@ -253,6 +253,36 @@ type Tallies struct {
 	fast    map[string]*group
 	scratch []byte
 	slots   []int
+	day     dayCache
+}
+
+// dayCache remembers the local day of the previous response (input is
+// mostly in time order) and the period of a date.
+type dayCache struct {
+	from, to int64 // the day's first and last-plus-one Unix second
+	date     Date
+	periodOf Date // the date period was computed for
+	period   Period
+}
+
+// dateOf returns the date of an instant in the tallies' time zone.
+func (t *Tallies) dateOf(at time.Time) Date {
+	c := &t.day
+	if u := at.Unix(); u >= c.from && u < c.to {
+		return c.date
+	}
+	d := DateOf(at.In(t.loc))
+	// Only a day the zone's offset does not change in is remembered: it
+	// runs from local midnight for exactly 24 hours. (A day with a
+	// change, or whose midnight the clocks skip, is worked out anew for
+	// each response.)
+	start := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, t.loc)
+	_, zoneEnd := start.ZoneBounds()
+	if h, m, s := start.Clock(); h == 0 && m == 0 && s == 0 && DateOf(start) == d &&
+		(zoneEnd.IsZero() || !zoneEnd.Before(start.Add(24*time.Hour))) {
+		c.from, c.to, c.date = start.Unix(), start.Unix()+24*3600, d
+	}
+	return d
 }
 
 // NewTallies returns empty tallies with the given grouping.
@@ -320,7 +350,7 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 	switch p := t.grouping.Period; p {
 	case AllTime:
 	case Rolling:
-		d := DateOf(r.Submitted.In(t.loc))
+		d := t.dateOf(r.Submitted)
 		end := t.grouping.RollingEnd
 		start := end.AddDays(1 - t.grouping.RollingDays)
 		if d.Compare(start) < 0 || d.Compare(end) > 0 {
@@ -328,7 +358,11 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 		}
 		period = Period{Rolling, start, end}
 	default:
-		period = periodOf(p, DateOf(r.Submitted.In(t.loc)))
+		d := t.dateOf(r.Submitted)
+		if d != t.day.periodOf {
+			t.day.period, t.day.periodOf = periodOf(p, d), d
+		}
+		period = t.day.period
 	}
 	b := t.scratch[:0]
 	for _, d := range t.grouping.By {
@@ -373,6 +407,14 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 		if j < len(t.slots) {
 			if s := t.slots[j]; t.items[s] == a.Item {
 				i = s
+			}
+		}
+		if i < 0 && len(t.items) <= 32 {
+			for k, item := range t.items {
+				if item == a.Item {
+					i = k
+					break
+				}
 			}
 		}
 		if i < 0 {

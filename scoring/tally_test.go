@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -226,6 +227,46 @@ func TestParsePeriod(t *testing.T) {
 	for _, bad := range []string{"2025-13", "2025-Q5", "2025-W54", "2025-W00", "x", "2025-03-14/2025-03-01", "20251"} {
 		if _, err := ParsePeriod(bad); err == nil {
 			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+// TestDateCache: the day Add remembers between responses gives the date
+// time.Time.In gives, for instants in time order (the cached case) and
+// shuffled, around daylight-saving changes (when a Helsinki day has 23 or
+// 25 hours) and in a zone whose clocks skip midnight.
+func TestDateCache(t *testing.T) {
+	helsinki, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	// America/Santiago moved its clocks from 24:00 to 01:00 (no midnight).
+	santiago, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, loc := range []*time.Location{helsinki, santiago, time.UTC} {
+		var at []time.Time
+		// Two days either side of each clock change, every few minutes.
+		for _, edge := range []string{"2025-03-30T01:00:00Z", "2025-10-26T01:00:00Z", "2024-09-08T04:00:00Z", "2025-04-06T03:00:00Z"} {
+			e, _ := time.Parse(time.RFC3339, edge)
+			for s := -48 * 3600; s <= 48*3600; s += 60 + rng.IntN(300) {
+				at = append(at, e.Add(time.Duration(s)*time.Second+time.Duration(rng.IntN(1e9))))
+			}
+		}
+		for range 5000 {
+			at = append(at, time.Unix(1.7e9+rng.Int64N(1e8), rng.Int64N(1e9)))
+		}
+		shuffled := slices.Clone(at)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		for _, order := range [][]time.Time{at, shuffled} {
+			tl := NewTallies(Grouping{Period: Month, Location: loc})
+			for _, x := range order {
+				if got, want := tl.dateOf(x), DateOf(x.In(loc)); got != want {
+					t.Fatalf("%s in %s: date %v, want %v", x.Format(time.RFC3339Nano), loc, got, want)
+				}
+			}
 		}
 	}
 }
