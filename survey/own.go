@@ -1,6 +1,10 @@
 package survey
 
-import "unsafe"
+import (
+	"encoding/binary"
+	"math/bits"
+	"unsafe"
+)
 
 // Decoded responses own their strings and answers: nothing a decoder
 // hands out points into a buffer it reuses. Low-cardinality fields (unit,
@@ -14,11 +18,26 @@ import "unsafe"
 // without bound).
 const maxInterned = 1 << 16
 
-// interner returns one shared string per distinct value: a small
+// interner returns one shared string per distinct value: a
 // direct-mapped cache in front of a map.
 type interner struct {
-	recent [256]string
+	recent [1024]string
 	all    map[string]string
+}
+
+// slotOf picks b's place in the cache from its length and its first and
+// last eight bytes (codes differ at either end: u403, pohjanmaa-p-…).
+// Only speed depends on it: a slot is always compared in full.
+func slotOf(b []byte) uint64 {
+	var x uint64
+	if n := len(b); n >= 8 {
+		x = binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:]), 31)
+	} else {
+		for i, c := range b {
+			x |= uint64(c) << (8 * i)
+		}
+	}
+	return ((x ^ uint64(len(b))) * 0x9e3779b97f4a7c15) >> (64 - 10)
 }
 
 // get returns the string with b's bytes, shared with earlier calls.
@@ -26,11 +45,7 @@ func (in *interner) get(b []byte, mem *arena) string {
 	if len(b) == 0 {
 		return ""
 	}
-	h := uint32(2166136261) // FNV-1a
-	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	slot := &in.recent[h&255]
+	slot := &in.recent[slotOf(b)]
 	if *slot == string(b) {
 		return *slot
 	}
