@@ -36,9 +36,20 @@
 // within the [Limits]. [CSVEncoder] and [NDJSONEncoder] write the same
 // formats; decoding what they wrote gives the same responses. CSV meant
 // for people can neutralise spreadsheet formulas ([NeutralizeFormula]).
-// For national-scale files, [Decoder.ReadCSVAt] reads CSV in parallel with
-// the same results as All: the same responses, problems, line numbers and
-// summary.
+//
+// # Reading at national scale
+//
+// There is one read engine and one record decoder. Given a file (any
+// reader with ReadAt and Seek, such as an *os.File), [Decoder.All] and
+// [Read] cut it into pieces at record boundaries and decode them with
+// Workers goroutines; given a stream they decode it in one. Both give the
+// same responses, problems, line numbers and summary. [Read] hands the
+// accepted responses to a [Sink] per worker (scoring.ReadTallies tallies
+// that way) and stops when its context is done or a sink returns an
+// error. Every response handed out owns its data: organisation codes and
+// item IDs are interned, IDs, comments and answers copied into memory
+// that is never written again, so a caller may keep any of them. IDs are
+// checked for repeats by default, exactly, in about 7 bytes per ID.
 //
 // # Free text
 //

@@ -240,7 +240,14 @@ func TestParallelMatchesSequential(t *testing.T) {
 // FuzzParallel: any input gives the same responses, problems, lines and
 // summary read in parallel as read in one stream.
 func FuzzParallel(f *testing.F) {
+	// Offsets, service dates, quoted comments with CR LF and doubled
+	// quotes (which blocks of 16 bytes cut anywhere), as regular makes.
 	f.Add(regular(20, 2))
+	// A Windows export: CR LF line ends and a byte order mark.
+	f.Add(append([]byte("\ufeff"), bytes.ReplaceAll(regular(12, 5), []byte("\n"), []byte("\r\n"))...))
+	// Repeated IDs, the later ones in other pieces.
+	dup := regular(12, 6)
+	f.Add(append(dup, dup[bytes.IndexByte(dup, '\n')+1:]...))
 	f.Add([]byte(strings.Join(tableColumns, ",") + "\n\"a\n"))
 	f.Add([]byte("id,submitted,instrument,recommend\nx,2025-03-01T10:00:00Z,thl-adult/2022,9\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
