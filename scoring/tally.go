@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"cmp"
+	"encoding/binary"
 	"maps"
 	"slices"
 	"strings"
@@ -364,17 +365,21 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 		}
 		period = t.day.period
 	}
+	// The key's encoding: each string with its length in front (so that
+	// no two keys share one, whatever bytes the strings hold), codes as
+	// bytes, the period.
 	b := t.scratch[:0]
+	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
 	for _, d := range t.grouping.By {
 		switch d {
 		case ByRegion:
-			b = append(append(b, r.Region...), 0)
+			str(r.Region)
 		case ByProvider:
-			b = append(append(b, r.Provider...), 0)
+			str(r.Provider)
 		case ByUnit:
-			b = append(append(b, r.Unit...), 0)
+			str(r.Unit)
 		case ByService:
-			b = append(append(b, r.Service...), 0)
+			str(r.Service)
 		case ByChannel:
 			b = append(b, byte(r.Channel))
 		case ByRole:
@@ -383,7 +388,8 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 			b = append(b, byte(r.Lang))
 		}
 	}
-	b = append(append(append(append(b, r.Instrument.ID...), 0), r.Instrument.Version...), 0)
+	str(r.Instrument.ID)
+	str(r.Instrument.Version)
 	if period.Kind != AllTime {
 		b = append(b, byte(period.Kind), byte(period.Start.Year>>8), byte(period.Start.Year), byte(period.Start.Month), byte(period.Start.Day))
 	}

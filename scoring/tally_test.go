@@ -13,6 +13,7 @@ import (
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/survey"
+	"github.com/stretchr/testify/require"
 )
 
 var adult = catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
@@ -267,6 +268,30 @@ func TestDateCache(t *testing.T) {
 					t.Fatalf("%s in %s: date %v, want %v", x.Format(time.RFC3339Nano), loc, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestGroupKeysDoNotCollide: groups whose codes hold NUL bytes (Add does
+// not validate) stay apart, however the bytes could be split between
+// dimensions.
+func TestGroupKeysDoNotCollide(t *testing.T) {
+	inst := catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	pairs := [][2]survey.Response{
+		{{ID: "a", Region: "r\x00u1", Unit: "", Instrument: inst, Submitted: at}, {ID: "b", Region: "r", Unit: "u1\x00", Instrument: inst, Submitted: at}},
+		{{ID: "a", Region: "r", Unit: "\x00u1", Instrument: inst, Submitted: at}, {ID: "b", Region: "r\x00", Unit: "u1", Instrument: inst, Submitted: at}},
+		{{ID: "a", Unit: "u", Instrument: catalogue.InstrumentRef{ID: "x\x00", Version: "1"}, Submitted: at}, {ID: "b", Unit: "u", Instrument: catalogue.InstrumentRef{ID: "x", Version: "\x001"}, Submitted: at}},
+	}
+	for _, p := range pairs {
+		tl := NewTallies(Grouping{By: []Dimension{ByRegion, ByUnit}, Period: Month})
+		for _, r := range p {
+			r.Answers = survey.Answers{{Item: "recommend", Value: 9}}
+			_, err := tl.Add(r)
+			require.NoError(t, err)
+		}
+		if got := tl.Len(); got != 2 {
+			t.Errorf("%q and %q: %d groups, want 2", p[0].Region+"|"+p[0].Unit+"|"+p[0].Instrument.String(), p[1].Region+"|"+p[1].Unit+"|"+p[1].Instrument.String(), got)
 		}
 	}
 }

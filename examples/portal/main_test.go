@@ -90,3 +90,54 @@ func TestFileName(t *testing.T) {
 		t.Error("plain codes are kept as they are")
 	}
 }
+
+// TestHostileUnitCodes: unit codes from the data that try to leave the
+// output directory, nest, or exceed file-name limits all get a page
+// inside it, and the build finishes.
+func TestHostileUnitCodes(t *testing.T) {
+	in, err := os.ReadFile("../testdata/feedback.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := map[string]string{
+		",u001,": ",../../escaped,",
+		",u002,": ",a/b/c,",
+		",u003,": "," + strings.Repeat("x", 300) + ",",
+		",u004,": ",..,",
+		",u005,": `,..\..\win,`,
+		",u006,": ",.hidden,",
+	}
+	s := string(in)
+	for from, to := range hostile {
+		s = strings.ReplaceAll(s, from, to)
+	}
+	root := t.TempDir()
+	file := filepath.Join(root, "feedback.csv")
+	if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	site := filepath.Join(root, "deep", "site")
+	var log bytes.Buffer
+	if err := build(file, config{lang: i18n.Finnish}, site, &log); err != nil {
+		t.Fatalf("build: %v\n%s", err, log.String())
+	}
+	err = filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || p == file {
+			return err
+		}
+		if rel, _ := filepath.Rel(site, p); strings.HasPrefix(rel, "..") {
+			t.Errorf("%s written outside the site", p)
+		}
+		if len(info.Name()) > 255 {
+			t.Errorf("file name of %d bytes", len(info.Name()))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, _ := filepath.Glob(filepath.Join(site, "units", "*.html"))
+	if len(pages) != 8 {
+		t.Fatalf("%d unit pages, want 8: %v", len(pages), pages)
+	}
+}
