@@ -10,11 +10,42 @@ import (
 	"github.com/palaute/palaute/scoring"
 )
 
-// escapeMarkdown escapes the characters that would break a Markdown table
-// cell or start markup.
+// markdownInline escapes what would be markup inside a line: emphasis,
+// code, links and images (their brackets: a parenthesis is a link's only
+// after "]"; also bare addresses, which GitHub's renderer turns into
+// links), strikethrough, table cell ends, raw HTML and entities, and the
+// backslash itself. Line ends become spaces (a value is
+// one line of a cell, a list item or a paragraph).
+var markdownInline = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+	"|", `\|`, "~", `\~`, "<", "&lt;", ">", "&gt;", "&", "&amp;",
+	// GitHub's extension makes links of bare addresses: an escape inside
+	// the scheme, "www." or an e-mail address keeps them text.
+	"://", `\://`, "@", `\@`, "www.", `www\.`, "WWW.", `WWW\.`, "Www.", `Www\.`,
+	"\r\n", " ", "\n", " ", "\r", " ", "\u2028", " ", "\u2029", " ",
+)
+
+// escapeMarkdown makes s literal text wherever it is put on a line of
+// its own: in a table cell, a heading, a list item, a paragraph or a
+// quote. Text from outside (comments, unit names) can then neither start
+// a block (heading, list, quote, code) nor contain links, images or HTML:
+// CommonMark and GitHub's renderer show it as it is.
 func escapeMarkdown(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;")
-	return r.Replace(s)
+	s = strings.TrimLeft(markdownInline.Replace(s), " \t")
+	if s == "" {
+		return s
+	}
+	// Block markers count only at the start of a line.
+	switch s[0] {
+	case '#', '-', '+', '=', '>', ':':
+		return `\` + s
+	}
+	// An ordered list item: up to nine digits, "." or ")", then a space.
+	if i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }); i > 0 && (s[i] == '.' || s[i] == ')') &&
+		(i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') {
+		return s[:i] + `\` + s[i:]
+	}
+	return s
 }
 
 // headings returns the table's column headings in order.
