@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/clip"
 )
 
 // DataVersion is the version of the catalogue data that [Default] returns.
@@ -286,6 +287,17 @@ type overrideEntry struct {
 	Source     string     `json:"source"`
 }
 
+// MaxOverrideBytes is the largest override file [Catalogue.Override]
+// reads: about a hundred times a full set of texts in six languages.
+const MaxOverrideBytes = 1 << 20
+
+// Limits of one override entry, and of the problems reported.
+const (
+	maxKeyBytes       = 256
+	maxTextBytes      = 4096
+	maxOverrideErrors = 20
+)
+
 // Override returns a new catalogue in which texts are replaced or added
 // from an override file, so that a county or vendor can install the
 // official wording where the library's text is provisional, or add texts
@@ -301,13 +313,17 @@ type overrideEntry struct {
 //
 // Every entry must name an existing key, a known language, a non-empty
 // text, a provenance and a source; a key and language may appear once.
-// Nothing is applied unless every entry is valid: all problems are
-// reported together as [*DataError] values with the entry's index. The
-// receiver is not changed.
+// Nothing is applied unless every entry is valid: the problems (the first
+// 20) are reported together as [*DataError] values with the entry's
+// index. A file over [MaxOverrideBytes], a key over 256 bytes or a text
+// over 4096 is refused ([ErrTooLarge]). The receiver is not changed.
 func (c *Catalogue) Override(r io.Reader) (*Catalogue, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxOverrideBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("catalogue: override: %w", err)
+	}
+	if len(data) > MaxOverrideBytes {
+		return nil, &DataError{Place: "override", Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxOverrideBytes)}
 	}
 	var f overrideFile
 	if err := decodeStrict(data, &f); err != nil {
@@ -327,8 +343,19 @@ func (c *Catalogue) Override(r io.Reader) (*Catalogue, error) {
 	}
 	seen := map[keyLang]bool{}
 	for i, e := range f.Texts {
-		place := fmt.Sprintf("override texts[%d] %s", i, e.Key)
-		fail := func(err error) { errs = append(errs, &DataError{Place: place, Err: err}) }
+		place := fmt.Sprintf("override texts[%d] %s", i, clip.Text(e.Key, 80))
+		fail := func(err error) {
+			if len(errs) == maxOverrideErrors {
+				errs = append(errs, fmt.Errorf("catalogue: override: more problems not listed (the first %d are)", maxOverrideErrors))
+			}
+			if len(errs) < maxOverrideErrors {
+				errs = append(errs, &DataError{Place: place, Err: err})
+			}
+		}
+		if len(e.Key) > maxKeyBytes || len(e.Lang) > maxKeyBytes || len(e.Source) > maxTextBytes || len(e.Text) > maxTextBytes {
+			fail(fmt.Errorf("%w: a key or language of over %d bytes, or a text or source of over %d", ErrTooLarge, maxKeyBytes, maxTextBytes))
+			continue
+		}
 		key, err := ParseKey(e.Key)
 		if err != nil {
 			fail(err)

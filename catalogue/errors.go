@@ -42,6 +42,8 @@ var (
 	ErrIDClash = errors.New("ID already in use")
 	// ErrNoOwnSection: the instrument does not allow own statements.
 	ErrNoOwnSection = errors.New("instrument has no section for own statements")
+	// ErrTooLarge: input over a size limit.
+	ErrTooLarge = errors.New("too large")
 )
 
 // TextError reports a text that is missing in a language. It wraps

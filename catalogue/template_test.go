@@ -3,6 +3,9 @@ package catalogue_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -334,5 +337,56 @@ func TestKeysAndRefs(t *testing.T) {
 	}
 	if _, ok := a.BandOf(0); ok {
 		t.Error("can't-say has no band")
+	}
+}
+
+// endless yields the same bytes for ever.
+type endless struct{ b byte }
+
+func (e endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.b
+	}
+	return len(p), nil
+}
+
+// TestOverrideBounds: an override of 100 MB (here, of endless text) is
+// refused after reading about a megabyte; a file of thousands of bad
+// entries with long keys gives a short error.
+func TestOverrideBounds(t *testing.T) {
+	cat := catalogue.Default()
+	huge := io.MultiReader(strings.NewReader(`{"format":"palaute-text-override/1","texts":[{"key":"item:thl-adult/2022:access","lang":"fi","text":"`), io.LimitReader(endless{'a'}, 100<<20))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := cat.Override(huge)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, catalogue.ErrTooLarge) {
+		t.Fatalf("100 MB override: %v, want ErrTooLarge", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+		t.Errorf("reading the 100 MB override allocated %d MB", got>>20)
+	}
+
+	var b strings.Builder
+	b.WriteString(`{"format":"palaute-text-override/1","texts":[`)
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"key":"item:%s","lang":"fi","text":"x","provenance":"verified","source":"s"}`, strings.Repeat("k", 240))
+	}
+	b.WriteString("]}")
+	_, err = cat.Override(strings.NewReader(b.String()))
+	if err == nil || len(err.Error()) > 8<<10 {
+		t.Fatalf("3000 bad entries: error of %d bytes, want a short one", len(fmt.Sprint(err)))
+	}
+	var de *catalogue.DataError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "more problems not listed") {
+		t.Errorf("error does not say problems were left out: %.300s", err)
+	}
+	long := `{"format":"palaute-text-override/1","texts":[{"key":"item:thl-adult/2022:access","lang":"fi","text":"x","provenance":"` + strings.Repeat("v", 100000) + `","source":"s"}]}`
+	if _, err := cat.Override(strings.NewReader(long)); err == nil || len(err.Error()) > 1000 {
+		t.Errorf("a 100 kB provenance: error of %d bytes", len(fmt.Sprint(err)))
 	}
 }

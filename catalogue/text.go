@@ -2,11 +2,12 @@ package catalogue
 
 import (
 	"fmt"
-	"github.com/palaute/palaute/internal/enum"
 	"strconv"
 	"strings"
 
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/clip"
+	"github.com/palaute/palaute/internal/enum"
 )
 
 // Provenance says how sure the library is that a text is the national
@@ -51,7 +52,7 @@ func (p Provenance) MarshalText() ([]byte, error) {
 func (p *Provenance) UnmarshalText(text []byte) error {
 	v, ok := enum.Parse[Provenance](provenanceNames, string(text))
 	if !ok {
-		return fmt.Errorf("unknown provenance %q (want verified, regional, provisional or own)", text)
+		return fmt.Errorf("unknown provenance %q (want verified, regional, provisional or own)", clip.Text(string(text), 80))
 	}
 	*p = v
 	return nil
@@ -177,7 +178,7 @@ func ParseKey(s string) (Key, error) {
 	kind, rest, _ := strings.Cut(s, ":")
 	parts := strings.Split(rest, ":")
 	bad := func(want string) (Key, error) {
-		return Key{}, fmt.Errorf("catalogue: %w %q: want %s", ErrInvalidKey, s, want)
+		return Key{}, fmt.Errorf("catalogue: %w %q: want %s", ErrInvalidKey, clip.Text(s, 80), want)
 	}
 	switch kind {
 	case "title":

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/palaute/palaute/catalogue"
@@ -243,11 +244,26 @@ func (e *CSVEncoder) Flush() error {
 }
 
 // NeutralizeFormula returns s prefixed with an apostrophe if a spreadsheet
-// would treat it as a formula: if it starts with =, +, -, @, a tab or a
-// carriage return. Other strings are returned unchanged.
+// could treat it as a formula: if, after any leading white space and
+// invisible characters (line feeds, spaces, zero-width spaces, byte order
+// marks, which spreadsheets may drop), it starts with =, +, -, @ or their
+// full-width forms (＝ ＋ － ＠), or if it starts with a tab or a carriage
+// return. Other strings are returned unchanged.
 func NeutralizeFormula(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s == "" {
+		return s
+	}
+	if s[0] == '\t' || s[0] == '\r' {
 		return "'" + s
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
+			continue
+		case strings.ContainsRune("=+-@\uFF1D\uFF0B\uFF0D\uFF20", r):
+			return "'" + s
+		}
+		break
 	}
 	return s
 }

@@ -277,7 +277,11 @@ func TestCSVEncoder(t *testing.T) {
 	if !strings.Contains(out, `'=cmd|' /C calc'!A0`) || !strings.Contains(out, "\n=SUM(A1)") {
 		t.Errorf("formula cells not neutralised as expected:\n%s", out)
 	}
-	for _, tt := range [][2]string{{"=1+1", "'=1+1"}, {"+358", "'+358"}, {"-", "'-"}, {"@x", "'@x"}, {"\tx", "'\tx"}, {"\rx", "'\rx"}, {"ok=1", "ok=1"}, {"", ""}} {
+	for _, tt := range [][2]string{{"=1+1", "'=1+1"}, {"+358", "'+358"}, {"-", "'-"}, {"@x", "'@x"}, {"\tx", "'\tx"}, {"\rx", "'\rx"}, {"ok=1", "ok=1"}, {"", ""},
+		// Invisible or dropped characters before the sign, and full-width signs.
+		{"\n=1+1", "'\n=1+1"}, {" =1", "' =1"}, {"\u200b=1", "'\u200b=1"}, {"\ufeff=1", "'\ufeff=1"},
+		{"\uff1dSUM(A1)", "'\uff1dSUM(A1)"}, {"\uff0b1", "'\uff0b1"}, {"\uff20x", "'\uff20x"}, {"\u00a0\u2060-1", "'\u00a0\u2060-1"},
+		{"  hyvä", "  hyvä"}, {"\u200b", "\u200b"}, {"a=", "a="}} {
 		if got := NeutralizeFormula(tt[0]); got != tt[1] {
 			t.Errorf("NeutralizeFormula(%q) = %q, want %q", tt[0], got, tt[1])
 		}

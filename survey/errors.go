@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/clip"
 )
 
 // Problems a response can have. A [*ValidationError] wraps one of them;
@@ -116,20 +117,20 @@ func msg(key string, l i18n.Lang) string {
 // Message returns the problem as a sentence in language l (Finnish,
 // Swedish or English; other languages get English): "rivi 7, vastaus r-12,
 // kysymys access: arvo ei ole kysymyksen asteikolla: annettu "6" (odotettiin
-// 1–5, 0)".
+// 1–5, 0)". Values from the input are shortened to about 80 bytes.
 func (e *ValidationError) Message(l i18n.Lang) string {
 	var parts []string
 	if e.Line > 0 {
 		parts = append(parts, msg("line", l)+" "+strconv.Itoa(e.Line))
 	}
 	if e.ID != "" {
-		parts = append(parts, msg("response", l)+" "+strconv.Quote(e.ID))
+		parts = append(parts, msg("response", l)+" "+strconv.Quote(clip.Text(e.ID, 80)))
 	}
 	if e.Field != "" {
-		parts = append(parts, msg("field", l)+" "+e.Field)
+		parts = append(parts, msg("field", l)+" "+clip.Text(e.Field, 80))
 	}
 	if e.Item != "" {
-		parts = append(parts, msg("item", l)+" "+e.Item)
+		parts = append(parts, msg("item", l)+" "+clip.Text(e.Item, 80))
 	}
 	var b strings.Builder
 	if len(parts) > 0 {
@@ -146,7 +147,7 @@ func (e *ValidationError) Message(l i18n.Lang) string {
 		b.WriteString(e.Err.Error())
 	}
 	if e.Value != "" {
-		fmt.Fprintf(&b, ": %s %q", msg("given", l), e.Value)
+		fmt.Fprintf(&b, ": %s %q", msg("given", l), clip.Text(e.Value, 80))
 	}
 	if e.Want != "" {
 		fmt.Fprintf(&b, " (%s %s)", msg("want", l), e.Want)

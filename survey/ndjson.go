@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/palaute/palaute/internal/clip"
 )
 
 // NewNDJSONDecoder returns a decoder of NDJSON: one JSON object a line with
@@ -99,7 +100,7 @@ func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 		}
 		str, err := jsonText(e, f.value)
 		if err != nil {
-			fail(&ValidationError{Field: name, Value: clip(f.value), Err: err, Want: "a JSON string"})
+			fail(&ValidationError{Field: name, Value: clipped(f.value), Err: err, Want: "a JSON string"})
 			continue
 		}
 		rec.meta[i] = []byte(str)
@@ -131,7 +132,7 @@ func ndjsonAnswers(e *engine, rec *record, v json.RawMessage, fail func(*Validat
 	}
 	fields, err := objectFields(v)
 	if err != nil {
-		fail(&ValidationError{Field: "answers", Value: clip(v), Err: ErrSyntax, Want: "an object of item IDs to integers: " + err.Error()})
+		fail(&ValidationError{Field: "answers", Value: clipped(v), Err: ErrSyntax, Want: "an object of item IDs to integers: " + err.Error()})
 		return
 	}
 	for _, f := range fields {
@@ -141,26 +142,20 @@ func ndjsonAnswers(e *engine, rec *record, v json.RawMessage, fail func(*Validat
 		case f.value[0] == '"':
 			str, err := jsonText(e, f.value)
 			if err != nil {
-				fail(&ValidationError{Item: item, Value: clip(f.value), Err: err})
+				fail(&ValidationError{Item: item, Value: clipped(f.value), Err: err})
 				continue
 			}
 			rec.answers = append(rec.answers, answerField{item, -1, []byte(str)})
 		case f.value[0] == '-' || f.value[0] >= '0' && f.value[0] <= '9':
 			rec.answers = append(rec.answers, answerField{item, -1, f.value})
 		default:
-			fail(&ValidationError{Item: item, Value: clip(f.value), Err: ErrSyntax, Want: "an integer or null"})
+			fail(&ValidationError{Item: item, Value: clipped(f.value), Err: ErrSyntax, Want: "an integer or null"})
 		}
 	}
 }
 
-// clip shortens a value for a message.
-func clip(v []byte) string {
-	s := strings.ToValidUTF8(string(v), "\uFFFD")
-	if len(s) > 80 {
-		s = s[:77] + "..."
-	}
-	return s
-}
+// clipped shortens a value for a message.
+func clipped(v []byte) string { return clip.Text(string(v), 80) }
 
 // NDJSONEncoder writes responses as NDJSON, one object a line, in the
 // format [NewNDJSONDecoder] reads. Contact requests are not part of a
