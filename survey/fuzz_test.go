@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +75,9 @@ func FuzzNDJSONDecoder(f *testing.F) {
 	f.Add([]byte(`{"id":"a","submitted":"2025-03-14T09:30:00+02:00","instrument":"thl-adult/2022","unit":"ut","answers":{"recommend":9,"mother-tongue":0},"comment":"x\u2028y"}` + "\n"))
 	f.Add([]byte(`{"id":"b","answers":{"recommend":null}}` + "\n\n" + `{"id":"b","answers":{"access":"EOS"}}`))
 	f.Add([]byte(`{"id":1}` + "\n" + `[` + "\n" + `{"id":"c","id":"d"}`))
+	// Two objects a line, text after an object, a byte order mark, many keys.
+	f.Add([]byte("\xEF\xBB\xBF" + `{"id":"e","answers":{"recommend":9}},{"id":"f"}` + "\n" + `{"id":"g"};{"id":"h"}` + "\n" + `{"id":"i"} x`))
+	f.Add([]byte(`{"id":"j","answers":{` + strings.Repeat(`"k":1,`, 40) + `"recommend":9}}`))
 	f.Fuzz(func(t *testing.T, in []byte) { checkStream(t, "NDJSON", in) })
 }
 

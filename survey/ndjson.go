@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/palaute/palaute/internal/clip"
@@ -79,12 +78,9 @@ func (s *ndjsonLines) next(e *engine, rec *record) (*ValidationError, error) {
 // parseNDJSON reads one line's object into rec, or reports why it is not
 // a record.
 func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
-	fields, err := objectFields(line)
+	fields, err := objectFields(line, e.lim.Fields)
 	if err != nil {
 		return &ValidationError{Line: rec.line, Err: ErrMalformed, Want: "a JSON object: " + err.Error()}
-	}
-	if len(fields) > e.lim.Fields {
-		return &ValidationError{Line: rec.line, Err: ErrMalformed, Want: "at most " + strconv.Itoa(e.lim.Fields) + " keys"}
 	}
 	fail := func(x *ValidationError) { rec.errs = append(rec.errs, x) }
 	for _, f := range fields {
@@ -130,7 +126,7 @@ func ndjsonAnswers(e *engine, rec *record, v json.RawMessage, fail func(*Validat
 	if string(v) == "null" {
 		return
 	}
-	fields, err := objectFields(v)
+	fields, err := objectFields(v, e.lim.Fields)
 	if err != nil {
 		fail(&ValidationError{Field: "answers", Value: clipped(v), Err: ErrSyntax, Want: "an object of item IDs to integers: " + err.Error()})
 		return

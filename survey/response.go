@@ -3,7 +3,6 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -175,7 +174,7 @@ func (a Answers) MarshalJSON() ([]byte, error) {
 // order. A null value means "not answered" and adds no answer; a repeated
 // item or a value that is not an integer is an error.
 func (a *Answers) UnmarshalJSON(data []byte) error {
-	raws, err := objectFields(data)
+	raws, err := objectFields(data, maxAnswerKeys)
 	if err != nil {
 		return fmt.Errorf("survey: answers: %w", err)
 	}
@@ -192,48 +191,6 @@ func (a *Answers) UnmarshalJSON(data []byte) error {
 	}
 	*a = out
 	return nil
-}
-
-type field struct {
-	key   string
-	value json.RawMessage
-}
-
-// objectFields splits a JSON object into its fields in order, rejecting
-// repeated keys (which encoding/json would silently collapse).
-func objectFields(data []byte) ([]field, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("%w: want a JSON object", ErrSyntax)
-	}
-	var out []field
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key := tok.(string) // inside an object, Token yields string keys
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		if slices.ContainsFunc(out, func(f field) bool { return f.key == key }) {
-			return nil, fmt.Errorf("%w key %q", ErrDuplicateKey, key)
-		}
-		out = append(out, field{key, raw})
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, errors.New("data after the JSON object")
-	}
-	return out, nil
 }
 
 // Response is one answered feedback: its metadata, the answers keyed by
