@@ -118,5 +118,5 @@ func FuzzObjectFields(f *testing.F) {
 
 // deep reports whether data nests more than maxJSONDepth levels.
 func deep(data []byte) bool {
-	return bytes.Count(data, []byte("[")) + bytes.Count(data, []byte("{")) > maxJSONDepth
+	return bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) > maxJSONDepth
 }
