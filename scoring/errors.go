@@ -17,6 +17,9 @@ var (
 	ErrUnknownItem = errors.New("no scale for item")
 	// ErrRule: a triage rule is invalid.
 	ErrRule = errors.New("invalid triage rule")
+	// ErrLimit: more responses ([MaxResponses]) or items ([MaxItems])
+	// than tallies hold.
+	ErrLimit = errors.New("over the limits of tallies")
 )
 
 func errorf(format string, args ...any) error { return fmt.Errorf("scoring: "+format, args...) }

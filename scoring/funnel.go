@@ -27,8 +27,8 @@ func funnel(target, variance float64, ns []int64, phi, lo, hi float64) []FunnelL
 		}
 		se := math.Sqrt(phi * variance / float64(n))
 		out = append(out, FunnelLimits{N: n,
-			Low95: clip(target-z95*se, lo, hi), High95: clip(target+z95*se, lo, hi),
-			Low998: clip(target-z998*se, lo, hi), High998: clip(target+z998*se, lo, hi)})
+			Low95: clamp(target-z95*se, lo, hi), High95: clamp(target+z95*se, lo, hi),
+			Low998: clamp(target-z998*se, lo, hi), High998: clamp(target+z998*se, lo, hi)})
 	}
 	return out
 }
@@ -76,7 +76,7 @@ func Overdispersion(z []float64) float64 {
 	lo, hi := zs[int(math.Floor(0.1*float64(k)))], zs[int(math.Ceil(0.9*float64(k)))-1]
 	var sum float64
 	for _, v := range zs {
-		v = clip(v, lo, hi)
+		v = clamp(v, lo, hi)
 		sum += v * v
 	}
 	return sum / float64(k)

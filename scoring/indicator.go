@@ -289,5 +289,5 @@ func bootstrap(o Options, n int64, counts []int64, stat func([]int64, int64) flo
 		i := int(math.Round(q * float64(reps-1)))
 		return values[min(max(i, 0), reps-1)]
 	}
-	return Interval{Low: clip(pick(alpha/2), lo, hi), High: clip(pick(1-alpha/2), lo, hi), Method: Bootstrap, Level: o.level()}
+	return Interval{Low: clamp(pick(alpha/2), lo, hi), High: clamp(pick(1-alpha/2), lo, hi), Method: Bootstrap, Level: o.level()}
 }

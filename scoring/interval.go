@@ -79,7 +79,7 @@ func zScore(level float64) float64 {
 	return distuv.UnitNormal.Quantile(1 - (1-level)/2)
 }
 
-func clip(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
+func clamp(x, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, x)) }
 
 // ShareInterval returns an interval for the share x/n at the given level
 // (0.95 for 95 %) by method: [Wilson], [ClopperPearson], [Jeffreys] or
@@ -126,7 +126,7 @@ func ShareInterval(x, n int64, level float64, m Method) Interval {
 	default:
 		return Interval{}
 	}
-	return Interval{Low: clip(lo, 0, 1), High: clip(hi, 0, 1), Method: m, Level: level}
+	return Interval{Low: clamp(lo, 0, 1), High: clamp(hi, 0, 1), Method: m, Level: level}
 }
 
 // IndexInterval returns an interval for the recommendation index of
@@ -156,7 +156,7 @@ func IndexInterval(promoters, detractors, n int64, level float64, m Method) Inte
 	center := p - d
 	se := math.Sqrt((p + d - center*center) / fn)
 	half := zScore(level) * se
-	return Interval{Low: clip(100*(center-half), -100, 100), High: clip(100*(center+half), -100, 100), Method: m, Level: level}
+	return Interval{Low: clamp(100*(center-half), -100, 100), High: clamp(100*(center+half), -100, 100), Method: m, Level: level}
 }
 
 // MeanInterval returns the Student's t interval for a mean of n answers
@@ -192,5 +192,5 @@ func meanInterval(mean, sd float64, n int64, level float64, lo, hi float64, q *q
 		return Interval{}
 	}
 	half := q.student(n-1, level) * sd / math.Sqrt(float64(n))
-	return Interval{Low: clip(mean-half, lo, hi), High: clip(mean+half, lo, hi), Method: StudentT, Level: level}
+	return Interval{Low: clamp(mean-half, lo, hi), High: clamp(mean+half, lo, hi), Method: StudentT, Level: level}
 }

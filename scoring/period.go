@@ -35,6 +35,11 @@ func ParseDate(s string) (Date, error) {
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 
+// valid reports whether d is a day of the calendar (not, say, February 30).
+func (d Date) valid() bool {
+	return d.Year >= 1 && d.Year <= 9999 && DateOf(d.time()) == d
+}
+
 func (d Date) time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
 
 // AddDays returns the date n days after d (before, for negative n).

@@ -358,11 +358,11 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 		}
 		g := t.groups[k]
 		var ng *group
-		for i, tl := range g.tallies {
+		for slot, tl := range g.tallies {
 			if tl.Answers() == 0 {
 				continue
 			}
-			item := t.items[i]
+			item := t.items[g.items[slot]]
 			s, ok := scales(k.Instrument, item)
 			if !ok {
 				if !reported[item] {
@@ -383,8 +383,8 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 				out.groups[k] = ng
 			}
 			j := out.itemIndex(item)
-			*ng.tally(j, len(out.items)) = pt
-			*ng.perturbation(j, len(out.items)) = pert
+			*ng.tally(j) = pt
+			*ng.perturbation(j) = pert
 		}
 	}
 	return out, errors.Join(errs...)
@@ -552,8 +552,8 @@ func protectIndicator(ind Indicator, pert Perturbation, s catalogue.Scale, o Opt
 	}
 	lo, hi := estimateRange(ind.Kind, s)
 	z2v := zScore(ind.Interval.Level) * zScore(ind.Interval.Level) * v
-	ind.Interval.Low = clip(ind.Estimate-math.Sqrt(sq(ind.Estimate-ind.Interval.Low)+z2v), lo, hi)
-	ind.Interval.High = clip(ind.Estimate+math.Sqrt(sq(ind.Interval.High-ind.Estimate)+z2v), lo, hi)
+	ind.Interval.Low = clamp(ind.Estimate-math.Sqrt(sq(ind.Estimate-ind.Interval.Low)+z2v), lo, hi)
+	ind.Interval.High = clamp(ind.Estimate+math.Sqrt(sq(ind.Interval.High-ind.Estimate)+z2v), lo, hi)
 	return ind
 }
 

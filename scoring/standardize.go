@@ -162,7 +162,7 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 			}
 			half := z * math.Sqrt(variance)
 			st.Valid, st.Estimate = true, est
-			st.Interval = Interval{Low: clip(est-half, lo, hi), High: clip(est+half, lo, hi), Method: Wald, Level: o.level()}
+			st.Interval = Interval{Low: clamp(est-half, lo, hi), High: clamp(est+half, lo, hi), Method: Wald, Level: o.level()}
 		}
 		out = append(out, st)
 	}

@@ -203,30 +203,50 @@ func (g Group) NotAnswered(item string) int64 {
 	return g.Responses - t.Answers()
 }
 
-// group is the internal, slice-indexed form of a Group.
+// group is the internal form of a Group: the tallies of the items its
+// responses answered, each with its index in Tallies.items. It holds only
+// the items it counted, so memory follows what was counted, not how many
+// items the tallies know.
 type group struct {
 	responses int64
-	tallies   []Tally        // indexed like Tallies.items
-	pert      []Perturbation // protected tallies only, indexed like tallies
+	items     []uint16       // the item index of each tally
+	tallies   []Tally        // in the order first counted
+	pert      []Perturbation // protected tallies only, like tallies
 }
 
-// tally returns the group's tally of item i, growing the slice to the
-// number of items known.
-func (g *group) tally(i, items int) *Tally {
-	if i >= len(g.tallies) {
-		g.tallies = slices.Grow(g.tallies, items-len(g.tallies))[:items]
+// slot returns the position of item i's tally, adding one if needed.
+func (g *group) slot(i int) int {
+	for k, it := range g.items {
+		if int(it) == i {
+			return k
+		}
 	}
-	return &g.tallies[i]
+	g.items = append(g.items, uint16(i))
+	g.tallies = append(g.tallies, Tally{})
+	return len(g.items) - 1
 }
 
-// perturbation returns the group's perturbation of item i, growing the
-// slice like tally.
-func (g *group) perturbation(i, items int) *Perturbation {
-	if i >= len(g.pert) {
-		g.pert = slices.Grow(g.pert, items-len(g.pert))[:items]
+// tally returns the group's tally of item i.
+func (g *group) tally(i int) *Tally { return &g.tallies[g.slot(i)] }
+
+// perturbation returns the group's perturbation of item i.
+func (g *group) perturbation(i int) *Perturbation {
+	k := g.slot(i)
+	if len(g.pert) < len(g.tallies) {
+		g.pert = append(g.pert, make([]Perturbation, len(g.tallies)-len(g.pert))...)
 	}
-	return &g.pert[i]
+	return &g.pert[k]
 }
+
+// Limits of tallies. Every count, and every sum of counts over groups,
+// is then at most MaxResponses: no arithmetic overflows, and every count
+// is exact as a float64 too.
+const (
+	// MaxResponses is the most responses tallies count in all (2⁵³).
+	MaxResponses = 1 << 53
+	// MaxItems is the most distinct items tallies hold.
+	MaxItems = 4096
+)
 
 // Tallies accumulates responses into per-group, per-item counts. Tallies
 // are exact and mergeable: tallies of any split of a data set, merged in
@@ -246,6 +266,7 @@ type Tallies struct {
 	groups   map[Key]*group
 	prot     *Protection // non-nil for protected tallies
 	base     Grouping    // the grouping protected tallies were protected with
+	total    int64       // responses in all groups, at most MaxResponses
 
 	// The hot path of Add: groups by an encoding of their key (no
 	// allocation per response), a scratch buffer for the encoding, and
@@ -324,6 +345,21 @@ func project(k Key, by []Dimension) Key {
 	return out
 }
 
+// roomFor reports whether n items (item(i) for i < n) fit beside the
+// items known, within MaxItems.
+func (t *Tallies) roomFor(n int, item func(int) string) bool {
+	if len(t.items)+n <= MaxItems {
+		return true
+	}
+	unknown := 0
+	for i := range n {
+		if _, ok := t.index[item(i)]; !ok {
+			unknown++
+		}
+	}
+	return len(t.items)+unknown <= MaxItems
+}
+
 func (t *Tallies) itemIndex(item string) int {
 	if i, ok := t.index[item]; ok {
 		return i
@@ -336,8 +372,9 @@ func (t *Tallies) itemIndex(item string) int {
 // Add counts one response. It reports whether the response was counted:
 // with a rolling window, responses outside the window are not. An answer
 // value outside 0–15 is an error (wrapping [ErrValue]) and the response is
-// not counted. Add does not validate responses; pass it validated ones.
-// It does not keep r or its strings, so r may be a reused view.
+// not counted, as is a response past [MaxResponses] or one bringing the
+// items past [MaxItems] ([ErrLimit]). Add does not validate responses;
+// pass it validated ones. It does not keep r or its strings.
 func (t *Tallies) Add(r survey.Response) (bool, error) {
 	if t.prot != nil {
 		return false, errorf("adding to tallies: %w", ErrProtected)
@@ -346,6 +383,12 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 		if a.Value < 0 || a.Value > MaxValue {
 			return false, errorf("response %q, item %q: %w: %d", r.ID, a.Item, ErrValue, a.Value)
 		}
+	}
+	if t.total >= MaxResponses {
+		return false, errorf("adding response %q: %w: %d responses", r.ID, ErrLimit, t.total)
+	}
+	if !t.roomFor(len(r.Answers), func(i int) string { return r.Answers[i].Item }) {
+		return false, errorf("adding response %q: %w: more than %d items", r.ID, ErrLimit, MaxItems)
 	}
 	var period Period
 	switch p := t.grouping.Period; p {
@@ -407,6 +450,7 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 		t.fast[string(b)] = g
 	}
 	g.responses++
+	t.total++
 	rk := RecordKey(r.ID)
 	for j, a := range r.Answers {
 		i := -1
@@ -433,7 +477,7 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 			}
 			t.slots[j] = i
 		}
-		tl := g.tally(i, len(t.items))
+		tl := g.tally(i)
 		tl.Counts[a.Value]++
 		tl.CellKey += rk
 	}
@@ -442,14 +486,21 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 
 // Merge adds the counts of o to t. Both must have the same grouping
 // (else the error wraps [ErrGrouping]) and be raw: protection is applied
-// once, to the merged tallies (else the error wraps [ErrProtected]). o is
-// not changed.
+// once, to the merged tallies (else the error wraps [ErrProtected]); the
+// sum must stay within [MaxResponses] and [MaxItems] (else the error
+// wraps [ErrLimit] and t is not changed). o is not changed.
 func (t *Tallies) Merge(o *Tallies) error {
 	if t.prot != nil || o.prot != nil {
 		return errorf("merging tallies: %w", ErrProtected)
 	}
 	if !t.grouping.equal(o.grouping) {
 		return errorf("merging tallies: %w", ErrGrouping)
+	}
+	if t.total > MaxResponses-o.total {
+		return errorf("merging tallies: %w: %d and %d responses", ErrLimit, t.total, o.total)
+	}
+	if !t.roomFor(len(o.items), func(i int) string { return o.items[i] }) {
+		return errorf("merging tallies: %w: more than %d items", ErrLimit, MaxItems)
 	}
 	for k, og := range o.groups {
 		t.addGroup(k, og, o.items)
@@ -466,11 +517,12 @@ func (t *Tallies) addGroup(k Key, og *group, names []string) {
 		t.groups[k] = g
 	}
 	g.responses += og.responses
-	for i, tl := range og.tallies {
-		j := t.itemIndex(names[i])
-		g.tally(j, len(t.items)).add(tl)
-		if t.prot != nil && i < len(og.pert) {
-			g.perturbation(j, len(t.items)).add(og.pert[i])
+	t.total += og.responses
+	for k, tl := range og.tallies {
+		j := t.itemIndex(names[og.items[k]])
+		g.tally(j).add(tl)
+		if t.prot != nil && k < len(og.pert) {
+			g.perturbation(j).add(og.pert[k])
 		}
 	}
 }
@@ -527,11 +579,11 @@ func (t *Tallies) Group(k Key) (Group, bool) {
 		out.Protection = &p
 		out.Perturbation = make(map[string]Perturbation, len(g.tallies))
 	}
-	for i, tl := range g.tallies {
+	for k, tl := range g.tallies {
 		if tl.Answers() > 0 {
-			out.Items[t.items[i]] = tl
-			if t.prot != nil && i < len(g.pert) {
-				out.Perturbation[t.items[i]] = g.pert[i]
+			out.Items[t.items[g.items[k]]] = tl
+			if t.prot != nil && k < len(g.pert) {
+				out.Perturbation[t.items[g.items[k]]] = g.pert[k]
 			}
 		}
 	}

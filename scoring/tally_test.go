@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,9 +208,127 @@ func FuzzUnmarshal(f *testing.F) {
 				t.Fatalf("binary round trip: %v", err)
 			}
 		}
+		if a.UnmarshalBinary(data) == nil {
+			plausible(t, &a)
+		}
 		var d Tallies
-		_ = json.Unmarshal(data, &d)
+		if json.Unmarshal(data, &d) == nil {
+			plausible(t, &d)
+		}
 	})
+}
+
+// plausible fails the test unless decoded tallies are ones Add could have
+// made: codes and periods valid, counts not negative, no item answered
+// more often than its group has responses, the total within
+// MaxResponses, and indicators within their ranges.
+func plausible(t *testing.T, tl *Tallies) {
+	t.Helper()
+	g := tl.Grouping()
+	var total int64
+	for _, grp := range tl.Groups() {
+		k := grp.Key
+		if !k.Channel.IsValid() || !k.Role.IsValid() || (k.Lang != 0 && !k.Lang.IsValid()) {
+			t.Fatalf("group %+v: invalid codes", k)
+		}
+		switch {
+		case g.Period == AllTime && k.Period != (Period{}):
+			t.Fatalf("group %+v: a period in tallies over all time", k)
+		case g.Period != AllTime:
+			if p, err := ParsePeriod(k.Period.String()); err != nil || p != k.Period || p.Kind != g.Period {
+				t.Fatalf("group %+v: period %v is not a %v (%v)", k, k.Period, g.Period, err)
+			}
+		}
+		if grp.Responses < 0 {
+			t.Fatalf("group %+v: %d responses", k, grp.Responses)
+		}
+		total += grp.Responses
+		if total < 0 || total > MaxResponses {
+			t.Fatalf("%d responses in all", total)
+		}
+		for item, tally := range grp.Items {
+			for _, c := range tally.Counts {
+				if c < 0 {
+					t.Fatalf("group %+v, item %q: count %d", k, item, c)
+				}
+			}
+			if n := tally.Answers(); n > grp.Responses {
+				t.Fatalf("group %+v, item %q: %d answers from %d responses", k, item, n, grp.Responses)
+			}
+		}
+	}
+}
+
+// TestImpossibleTalliesRefused: serialized tallies Add could not have
+// made are refused with ErrFormat (counts above the responses, negative
+// or overflowing counts, invalid codes and periods, groups or items given
+// twice, groups off the grouping), and merges that would overflow are
+// refused with ErrLimit. Every byte of a binary encoding is also replaced
+// by 0, 1, 7, 200 and 255: whatever still decodes is plausible.
+func TestImpossibleTalliesRefused(t *testing.T) {
+	group := func(key, counts string, responses string) string {
+		return `{"format":"palaute-tallies/2","grouping":{"by":["unit"],"period":"month","location":"Europe/Helsinki"},"groups":[` +
+			`{"key":{"unit":"u1","instrument":"thl-adult/2022","period":` + key + `},"responses":` + responses +
+			`,"counts":{"recommend":` + counts + `},"keys":{"recommend":"0000000000000001"}}]}`
+	}
+	march := `{"kind":"month","start":"2025-03-01","end":"2025-03-31"}`
+	var ok Tallies
+	require.NoError(t, json.Unmarshal([]byte(group(march, "[0,0,0,0,0,0,0,0,0,1,1]", "2")), &ok))
+	for name, data := range map[string]string{
+		"more answers than responses":      group(march, "[0,0,0,0,0,0,0,0,0,1,2]", "2"),
+		"negative count":                   group(march, "[0,0,0,0,0,0,0,0,0,-1,3]", "2"),
+		"negative responses":               group(march, "[]", "-2"),
+		"count past 2^53":                  group(march, "[9007199254740993]", "9007199254740993"),
+		"near int64 max":                   group(march, "[9223372036854775807]", "9223372036854775807"),
+		"a month that is not one":          group(`{"kind":"month","start":"2025-03-02","end":"2025-04-01"}`, "[1]", "1"),
+		"a day that does not exist":        group(`{"kind":"month","start":"2025-02-30","end":"2025-03-29"}`, "[1]", "1"),
+		"another kind of period":           group(`{"kind":"year","start":"2025-01-01","end":"2025-12-31"}`, "[1]", "1"),
+		"a dimension not grouped by":       strings.Replace(group(march, "[1]", "1"), `"unit":"u1"`, `"unit":"u1","region":"r"`, 1),
+		"a group twice":                    strings.Replace(group(march, "[1]", "1"), `]}`, `,{"key":{"unit":"u1","instrument":"thl-adult/2022","period":`+march+`},"responses":1,"counts":{"recommend":[1]},"keys":{"recommend":"0000000000000001"}}]}`, 1),
+		"grouping by a dimension twice":    strings.Replace(group(march, "[1]", "1"), `"by":["unit"]`, `"by":["unit","unit"]`, 1),
+		"a rolling window without rolling": strings.Replace(group(march, "[1]", "1"), `"period":"month"`, `"period":"month","rollingDays":30`, 1),
+	} {
+		var tl Tallies
+		if err := json.Unmarshal([]byte(data), &tl); !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: %v, want ErrFormat", name, err)
+		}
+	}
+
+	// Merges: two halves of 2^53 fit; one more response does not.
+	half := func(n string) *Tallies {
+		var tl Tallies
+		require.NoError(t, json.Unmarshal([]byte(group(march, "[1]", n)), &tl))
+		return &tl
+	}
+	a := half("4503599627370496")
+	require.NoError(t, a.Merge(half("4503599627370495")))
+	if err := a.Merge(half("2")); !errors.Is(err, ErrLimit) {
+		t.Errorf("merging past 2^53 responses: %v, want ErrLimit", err)
+	}
+	if _, err := a.Add(survey.Response{ID: "x", Unit: "u1", Instrument: adult, Submitted: time.Date(2025, 3, 5, 12, 0, 0, 0, time.UTC)}); err != nil {
+		t.Errorf("the 2^53rd response: %v", err)
+	}
+	if _, err := a.Add(survey.Response{ID: "y", Unit: "u1", Instrument: adult, Submitted: time.Date(2025, 3, 5, 12, 0, 0, 0, time.UTC)}); !errors.Is(err, ErrLimit) {
+		t.Errorf("one response past 2^53: %v, want ErrLimit", err)
+	}
+
+	// Mutated binary encodings.
+	src := tally(t, Grouping{By: []Dimension{ByUnit, ByChannel, ByLang}, Period: Month}, synthetic(15, 5))
+	enc, err := src.MarshalBinary()
+	require.NoError(t, err)
+	decoded := 0
+	for i := range enc {
+		for _, v := range []byte{0, 1, 7, 200, 255} {
+			m := slices.Clone(enc)
+			m[i] = v
+			var tl Tallies
+			if tl.UnmarshalBinary(m) == nil {
+				decoded++
+				plausible(t, &tl)
+			}
+		}
+	}
+	t.Logf("%d of %d mutated encodings decoded, all plausible", decoded, 5*len(enc))
 }
 
 // TestParsePeriod: every period's name parses back to the period.
@@ -292,6 +413,50 @@ func TestGroupKeysDoNotCollide(t *testing.T) {
 		}
 		if got := tl.Len(); got != 2 {
 			t.Errorf("%q and %q: %d groups, want 2", p[0].Region+"|"+p[0].Unit+"|"+p[0].Instrument.String(), p[1].Region+"|"+p[1].Unit+"|"+p[1].Instrument.String(), got)
+		}
+	}
+}
+
+// TestDecodeMemoryBounded: tallies that know MaxItems items but whose
+// groups each count only the last one (what made 64 MB of binary
+// allocate 1.14 GB when every group made room for every item) decode in
+// memory proportional to their size.
+func TestDecodeMemoryBounded(t *testing.T) {
+	tl := NewTallies(Grouping{By: []Dimension{ByUnit}})
+	at := time.Date(2025, 3, 5, 12, 0, 0, 0, time.UTC)
+	first := survey.Response{ID: "all", Unit: "u", Instrument: adult, Submitted: at}
+	for i := range MaxItems {
+		first.Answers = append(first.Answers, survey.Answer{Item: fmt.Sprintf("i%d", i), Value: 1})
+	}
+	_, err := tl.Add(first)
+	require.NoError(t, err)
+	last := survey.Answers{{Item: fmt.Sprintf("i%d", MaxItems-1), Value: 1}}
+	for i := range 20_000 {
+		_, err := tl.Add(survey.Response{ID: fmt.Sprint(i), Unit: fmt.Sprintf("u%d", i), Instrument: adult, Submitted: at, Answers: last})
+		require.NoError(t, err)
+	}
+	bin, err := tl.MarshalBinary()
+	require.NoError(t, err)
+	js, err := json.Marshal(tl)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		decode func([]byte) error
+		factor uint64
+	}{
+		{"binary", bin, func(b []byte) error { var x Tallies; return x.UnmarshalBinary(b) }, 40},
+		{"JSON", js, func(b []byte) error { var x Tallies; return json.Unmarshal(b, &x) }, 40},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		require.NoError(t, c.decode(c.data))
+		runtime.ReadMemStats(&after)
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d kB decoded with %d kB allocated (%.1f×)", c.name, len(c.data)>>10, alloc>>10, float64(alloc)/float64(len(c.data)))
+		if alloc > c.factor*uint64(len(c.data)) {
+			t.Errorf("%s: %d kB allocated for %d kB of input, more than %d×", c.name, alloc>>10, len(c.data)>>10, c.factor)
 		}
 	}
 }
