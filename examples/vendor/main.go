@@ -2,8 +2,11 @@
 // serves a unit's survey template as an accessible HTML form in the
 // language of the browser's Accept-Language header (with a language
 // switch), validates submissions with the library and shows localized
-// errors next to the questions, appends accepted responses to an NDJSON
-// file, and keeps contact requests out of that file.
+// errors next to the questions, redacts personal data in comments,
+// appends accepted responses to an NDJSON file, and keeps contact
+// requests apart, under IDs unrelated to the responses'. As a reference
+// deployment it sets read, write and idle timeouts, limits the size of
+// requests and the rate of submissions per client (see RateLimit).
 //
 //	go run ./examples/vendor -addr localhost:8080 -out responses.ndjson
 //
@@ -13,7 +16,6 @@ package main
 import (
 	"flag"
 	"log"
-	"net/http"
 	"os"
 
 	"github.com/palaute/palaute/catalogue"
@@ -54,5 +56,5 @@ func main() {
 	defer f.Close()
 	s := NewServer(map[string]*catalogue.Template{"health-station": t}, f, &MemoryContacts{})
 	log.Printf("serving http://%s/form/health-station", *addr)
-	log.Fatal(http.ListenAndServe(*addr, s.Handler()))
+	log.Fatal(s.HTTPServer(*addr).ListenAndServe())
 }

@@ -115,8 +115,19 @@ func TestSubmit(t *testing.T) {
 	if len(got) != 1 || got[0].Role != survey.RoleRelative || got[0].Channel != survey.ChannelWeb || got[0].Comment != "Hyvä palvelu" || len(got[0].Answers) != 4 {
 		t.Fatalf("stored %+v", got)
 	}
-	if c, ok := contacts.Get(got[0].ID); !ok || c.Name != "Maija Meikäläinen" {
-		t.Errorf("contact request not kept apart: %v", ok)
+	// The contact request is stored apart, under an ID unrelated to the
+	// response's, with the day only: nothing joins the person to the
+	// answers.
+	all := contacts.All()
+	if len(all) != 1 {
+		t.Fatalf("contact requests: %+v", all)
+	}
+	c := all[0]
+	if c.Contact.Name != "Maija Meikäläinen" || c.Contact.Phone != "040 123 4567" || c.Unit != "health-station" || c.Day != "2025-03-14" {
+		t.Errorf("contact request: %+v", c)
+	}
+	if c.ID == got[0].ID || c.ID == "" || strings.Contains(line, c.ID) {
+		t.Errorf("contact ID %q can be joined to the response %q", c.ID, got[0].ID)
 	}
 }
 
@@ -129,8 +140,8 @@ func TestSubmitErrors(t *testing.T) {
 	wellFormed(t, page)
 	for _, want := range []string{
 		"Kontrollera de markerade punkterna.",
-		`<p class="error" id="q-recommend-error">fråga recommend: värdet finns inte på frågans skala: angivet &#34;12&#34; (förväntat 0–10)</p>`,
-		`<p class="error" id="q-access-error">fråga access: värdet kan inte läsas: angivet &#34;five&#34;</p>`,
+		`<p class="error" id="q-recommend-error">värdet finns inte på frågans skala: angivet &#34;12&#34; (förväntat 0–10)</p>`,
+		`<p class="error" id="q-access-error">värdet kan inte läsas: angivet &#34;five&#34;</p>`,
 		`value="4" checked="checked"`, // the valid answer is kept in the form
 	} {
 		if !strings.Contains(page, want) {

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,35 +21,49 @@ import (
 	"github.com/palaute/palaute/survey"
 )
 
+// ContactRequest is a respondent's request to be contacted, stored apart
+// from the feedback. Its ID is drawn at random and has nothing to do with
+// the response's ID, and it carries the unit and the day only (not the
+// time), so that the person cannot be joined to their answers.
+type ContactRequest struct {
+	ID      string
+	Unit    string
+	Day     string // YYYY-MM-DD, in Helsinki
+	Contact survey.Contact
+}
+
 // Contacts keeps contact requests apart from the feedback: a vendor would
-// store them in a system with its own access control and retention.
+// store them in a system with its own access control and retention. A
+// store must not keep the order in which requests arrived either (the
+// responses file does), or the two could be matched by position.
 type Contacts interface {
-	Save(responseID string, c survey.Contact) error
+	Save(ContactRequest) error
 }
 
 // MemoryContacts is a Contacts kept in memory, for the example and tests.
 type MemoryContacts struct {
 	mu sync.Mutex
-	m  map[string]survey.Contact
+	m  map[string]ContactRequest
 }
 
 // Save stores a contact request.
-func (m *MemoryContacts) Save(id string, c survey.Contact) error {
+func (m *MemoryContacts) Save(c ContactRequest) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
-		m.m = map[string]survey.Contact{}
+		m.m = map[string]ContactRequest{}
 	}
-	m.m[id] = c
+	m.m[c.ID] = c
 	return nil
 }
 
-// Get returns a stored contact request.
-func (m *MemoryContacts) Get(id string) (survey.Contact, bool) {
+// All returns the stored contact requests ordered by their (random) IDs.
+func (m *MemoryContacts) All() []ContactRequest {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, ok := m.m[id]
-	return c, ok
+	out := slices.Collect(maps.Values(m.m))
+	slices.SortFunc(out, func(a, b ContactRequest) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // Server serves feedback forms of units' templates and stores the
@@ -57,15 +73,46 @@ type Server struct {
 	Validator *survey.Validator
 	Contacts  Contacts
 	Now       func() time.Time // nil means time.Now
+	// Limit bounds the submissions of one client; the zero value means
+	// DefaultRateLimit. Set it before the first request.
+	Limit RateLimit
 
-	mu  sync.Mutex // guards out
-	out *survey.NDJSONEncoder
+	mu      sync.Mutex // guards out
+	out     *survey.NDJSONEncoder
+	once    sync.Once
+	limiter *limiter
 }
 
 // NewServer returns a server appending accepted responses to out as
 // NDJSON.
 func NewServer(templates map[string]*catalogue.Template, out io.Writer, contacts Contacts) *Server {
 	return &Server{Templates: templates, Validator: &survey.Validator{Templates: templates}, Contacts: contacts, out: survey.NewNDJSONEncoder(out)}
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Timeouts of the reference deployment: a client must send its headers
+// within 5 s and its whole request within 15 s, and an idle connection is
+// closed after a minute, so that slow or half-sent requests cannot hold
+// connections.
+var Timeouts = struct{ ReadHeader, Read, Write, Idle time.Duration }{5 * time.Second, 15 * time.Second, 15 * time.Second, time.Minute}
+
+// maxBody is the largest form accepted: answers and a comment.
+const maxBody = 64 << 10
+
+// HTTPServer returns an http.Server for the handler with the Timeouts
+// and a limit on header size.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr: addr, Handler: s.Handler(),
+		ReadHeaderTimeout: Timeouts.ReadHeader, ReadTimeout: Timeouts.Read, WriteTimeout: Timeouts.Write, IdleTimeout: Timeouts.Idle,
+		MaxHeaderBytes: 16 << 10,
+	}
 }
 
 var matcher = i18n.NewMatcher(i18n.Finnish, i18n.Swedish, i18n.English)
@@ -129,7 +176,7 @@ func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, unit string, t *catalogue.Template, values url.Values, problems map[string][]string) {
 	form, err := t.Render(l, i18n.Finnish)
 	if err != nil {
-		http.Error(w, "template texts missing", http.StatusInternalServerError)
+		page(w, http.StatusInternalServerError, l, label(l, "form.not-found"), "<p>"+esc(label(l, "form.not-found"))+"</p>")
 		return
 	}
 	var b strings.Builder
@@ -203,6 +250,15 @@ func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, unit str
 	page(w, status, l, form.Title.Value, b.String())
 }
 
+// helsinki is the zone of contact requests' days.
+var helsinki = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
 func newID() string {
 	b := make([]byte, 12)
 	rand.Read(b)
@@ -220,16 +276,25 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusNotFound, l, label(l, "form.not-found"), "<p>"+esc(label(l, "form.not-found"))+"</p>")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "bad form", http.StatusBadRequest)
+	s.once.Do(func() {
+		limit := s.Limit
+		if limit == (RateLimit{}) {
+			limit = DefaultRateLimit
+		}
+		s.limiter = newLimiter(limit, s.now)
+	})
+	if ok, wait := s.limiter.allow(clientOf(r)); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		page(w, http.StatusTooManyRequests, l, label(l, "form.too-many"), "<p>"+esc(label(l, "form.too-many"))+"</p>")
 		return
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		page(w, http.StatusBadRequest, l, label(l, "form.unreadable"), "<p>"+esc(label(l, "form.unreadable"))+"</p>")
+		return
 	}
-	resp := survey.Response{ID: newID(), Submitted: now(), Instrument: t.Instrument().Ref(), Unit: unit, Channel: survey.ChannelWeb, Lang: l}
+	now := s.now()
+	resp := survey.Response{ID: newID(), Submitted: now, Instrument: t.Instrument().Ref(), Unit: unit, Channel: survey.ChannelWeb, Lang: l}
 	problems := map[string][]string{}
 	if role, err := survey.ParseRole(r.PostForm.Get("role")); err == nil {
 		resp.Role = role
@@ -239,11 +304,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case v == "":
 		case it.Section() == catalogue.SectionOpen:
-			resp.Comment = v
+			// Personal data written into the feedback (names aside) is
+			// replaced before anything is stored.
+			resp.Comment = survey.Redact(v).Text
 		default:
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				e := &survey.ValidationError{Item: it.ID(), Value: v, Err: survey.ErrSyntax}
+				e := &survey.ValidationError{Value: v, Err: survey.ErrSyntax}
 				problems[it.ID()] = append(problems[it.ID()], e.Message(l))
 				continue
 			}
@@ -254,8 +321,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	var ve *survey.ValidationError
 	for _, e := range unwrap(err) {
 		if errors.As(e, &ve) {
+			// The message is shown next to its question: the generated ID
+			// and the item's ID mean nothing to the respondent.
 			shown := *ve
-			shown.ID = "" // the generated ID means nothing to the respondent
+			shown.ID, shown.Item = "", ""
 			problems[ve.Item] = append(problems[ve.Item], shown.Message(l))
 		}
 	}
@@ -267,13 +336,14 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	err = s.out.Encode(resp)
 	s.mu.Unlock()
 	if err != nil {
-		http.Error(w, "could not store the response", http.StatusInternalServerError)
+		page(w, http.StatusInternalServerError, l, label(l, "form.not-saved"), "<p>"+esc(label(l, "form.not-saved"))+"</p>")
 		return
 	}
 	c := survey.Contact{Name: r.PostForm.Get("contact-name"), Phone: r.PostForm.Get("contact-phone"), Email: r.PostForm.Get("contact-email")}
 	if c != (survey.Contact{}) && s.Contacts != nil {
-		if err := s.Contacts.Save(resp.ID, c); err != nil {
-			http.Error(w, "could not store the contact request", http.StatusInternalServerError)
+		req := ContactRequest{ID: newID(), Unit: unit, Day: now.In(helsinki).Format(time.DateOnly), Contact: c}
+		if err := s.Contacts.Save(req); err != nil {
+			page(w, http.StatusInternalServerError, l, label(l, "form.not-saved"), "<p>"+esc(label(l, "form.not-saved"))+"</p>")
 			return
 		}
 	}
