@@ -95,15 +95,21 @@ type config struct {
 	input       string
 }
 
-func parseDims(s string) ([]scoring.Dimension, error) {
+// parseDims parses the comma list of dimension flag name: empty means
+// none (the overall figures only), an empty item between commas is an
+// error.
+func parseDims(name, s string) ([]scoring.Dimension, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
 	var out []scoring.Dimension
-	for _, f := range strings.Split(s, ",") {
+	for i, f := range strings.Split(s, ",") {
 		if f = strings.TrimSpace(f); f == "" {
-			continue
+			return nil, fmt.Errorf("-%s %q: item %d is empty (want a comma list such as region,unit)", name, s, i+1)
 		}
 		d, err := scoring.ParseDimension(f)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("-%s: %w", name, err)
 		}
 		out = append(out, d)
 	}
@@ -136,14 +142,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, err
 	}
 	var err error
-	if c.by, err = parseDims(by); err != nil {
+	if c.by, err = parseDims("by", by); err != nil {
 		return c, err
 	}
-	if c.standardize, err = parseDims(std); err != nil {
+	if c.standardize, err = parseDims("standardize", std); err != nil {
 		return c, err
 	}
-	if c.base.By, err = parseDims(base); err != nil {
-		return c, fmt.Errorf("-base: %v", err)
+	if c.base.By, err = parseDims("base", base); err != nil {
+		return c, err
 	}
 	if err := c.base.Period.UnmarshalText([]byte(strings.TrimPrefix(basePeriod, "all"))); err != nil || c.base.Period == scoring.Rolling {
 		return c, fmt.Errorf("-base-period %q: want day, week, month, quarter, year or all", basePeriod)

@@ -90,6 +90,14 @@ func TestBadRowsAndFormats(t *testing.T) {
 	if code, _, _ := runArgs(t, "", "-period", "rolling30", sample); code != 2 {
 		t.Error("rolling30 without -at accepted")
 	}
+	// Empty dimension names (this once panicked with -compare) are a usage
+	// error naming the flag.
+	for _, by := range []string{",", "unit,", ",unit", "unit,,provider"} {
+		code, _, errOut := runArgs(t, "", "-by", by, "-compare", sample)
+		if code != 2 || !strings.Contains(errOut, "-by") {
+			t.Errorf("-by %q: exit %d, %s", by, code, errOut)
+		}
+	}
 }
 
 func TestNDJSONHTMLRollingStandardize(t *testing.T) {
