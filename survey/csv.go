@@ -80,8 +80,14 @@ func (d *Decoder) columns(header [][]byte, line int) (*columns, error) {
 			errs = append(errs, &ValidationError{Line: line, Value: strings.ToValidUTF8(string(f), "\uFFFD"), Err: ErrHeader, Want: "UTF-8 column names"})
 			continue
 		}
-		name := d.Mapping.column(string(f))
+		name, mapped := d.Mapping.lookup(string(f))
 		switch {
+		case mapped && name == "":
+			// Ignored on purpose.
+			c.roles = append(c.roles, colIgnored)
+			c.ignores = append(c.ignores, string(f))
+			c.names = append(c.names, "")
+			continue
 		case seen[name]:
 			errs = append(errs, &ValidationError{Line: line, Field: name, Err: ErrHeader, Want: "each column once"})
 		case metaIndex(name) >= 0:
@@ -94,6 +100,17 @@ func (d *Decoder) columns(header [][]byte, line int) (*columns, error) {
 		}
 		seen[name] = true
 		c.names = append(c.names, name)
+	}
+	// An unknown column that looks like a known one whose column is absent
+	// ("acess", "Unit", "submited") would drop all its values quietly.
+	for i, role := range c.roles {
+		if role != colIgnored {
+			continue
+		}
+		if like := lookalike(c.names[i], items, seen); like != "" {
+			errs = append(errs, &ValidationError{Line: line, Value: c.names[i], Err: ErrHeader,
+				Want: fmt.Sprintf("column %q? name it so, or map the input's name with Mapping.Columns (to \"\" to ignore the column)", like)})
+		}
 	}
 	for _, req := range []int{fID, fSubmitted, fInstrument} {
 		if !seen[metaNames[req]] {

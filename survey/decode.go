@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/internal/csvscan"
@@ -53,7 +54,12 @@ type Mapping struct {
 	Comma rune
 	// Columns maps the input's column names (CSV) or keys (NDJSON) to
 	// canonical names: metadata columns ("id", "submitted", …) or item IDs.
-	// Names not mapped are used as they are.
+	// Names not mapped are used as they are. A name mapped to "" is
+	// ignored on purpose. A name that is not known but resembles a known
+	// one whose column is absent ("acess", "Unit", "submited") is an error
+	// (of the header for CSV, of the record for NDJSON), since its values
+	// would otherwise be lost without a word: map it to the name meant,
+	// or to "".
 	Columns map[string]string
 	// Codes maps input codes of the channel, role and lang columns to
 	// canonical ones, keyed by canonical column: {"channel":
@@ -76,11 +82,108 @@ type Mapping struct {
 }
 
 func (m *Mapping) column(name string) string {
+	c, _ := m.lookup(name)
+	return c
+}
+
+// lookup returns the canonical name of an input column and whether
+// Columns maps it (a name mapped to "" is ignored on purpose).
+func (m *Mapping) lookup(name string) (string, bool) {
 	name = strings.TrimSpace(name)
 	if c, ok := m.Columns[name]; ok {
-		return c
+		return c, true
 	}
-	return name
+	return name, false
+}
+
+// lookalike returns the known column (metadata field or item ID) that
+// name is probably a misspelling of, or "": one that equals it but for
+// case, spaces, '-', '_' and '.', or (for known names of 4 letters or
+// more) one edit away, two for 8 or more. Known names already present
+// are not suggested: then name is an extra column, not a misspelling.
+func lookalike(name string, items map[string]bool, present map[string]bool) string {
+	if name == "" {
+		return ""
+	}
+	norm := normalColumn(name)
+	best, bestDist := "", 3
+	try := func(known string) {
+		if present[known] {
+			return
+		}
+		k := normalColumn(known)
+		d := 0
+		if k != norm {
+			limit := 0
+			switch {
+			case len(k) >= 8:
+				limit = 2
+			case len(k) >= 4:
+				limit = 1
+			}
+			if d = editDistance(norm, k, limit); d > limit {
+				return
+			}
+		}
+		if d < bestDist || d == bestDist && known < best {
+			best, bestDist = known, d
+		}
+	}
+	for _, n := range metaNames {
+		try(n)
+	}
+	for it := range items {
+		try(it)
+	}
+	return best
+}
+
+// normalColumn folds case and drops the separators people vary.
+func normalColumn(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '_', '.':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+// editDistance returns the optimal-string-alignment distance of a and b
+// (insertions, deletions, substitutions and swaps of neighbours), or
+// limit+1 once it exceeds limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	// Three rows of the dynamic programme.
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(rb)], limit+1)
 }
 
 func (m *Mapping) parseTime(s string) (time.Time, error) {
@@ -130,9 +233,18 @@ type Summary struct {
 	RejectedBy map[string]int // rejected records by problem code (a record may count under several)
 	DroppedBy  map[string]int // answers dropped from accepted responses, by problem code
 	// IgnoredColumns lists input columns (or NDJSON keys) that are neither
-	// metadata nor items the catalogue or templates know.
+	// metadata nor items the catalogue or templates know: the first
+	// MaxIgnoredColumns of them (CSV in header order, NDJSON keys in
+	// sorted order). IgnoredMore counts the further distinct ones (once
+	// an NDJSON input has brought 4,096 distinct unknown keys, every
+	// later occurrence of another counts, repeated or not).
 	IgnoredColumns []string
+	IgnoredMore    int
 }
+
+// MaxIgnoredColumns bounds [Summary.IgnoredColumns]: NDJSON lines can
+// each bring new keys.
+const MaxIgnoredColumns = 64
 
 // String summarizes in one line: "read 10 rows: 8 accepted (1 partly), 2
 // rejected (malformed 1, out-of-range 1)".
@@ -155,6 +267,9 @@ func (s Summary) String() string {
 	}
 	if len(s.IgnoredColumns) > 0 {
 		fmt.Fprintf(&b, "; ignored columns: %s", strings.Join(s.IgnoredColumns, ", "))
+		if s.IgnoredMore > 0 {
+			fmt.Fprintf(&b, " and %d more", s.IgnoredMore)
+		}
 	}
 	return b.String()
 }
@@ -194,6 +309,10 @@ type Decoder struct {
 	used    bool
 	mu      sync.Mutex // guards summary
 	summary Summary
+	// NDJSON keys ignored so far (at most maxIgnoredTracked), and how
+	// many times a key was ignored once the set was full.
+	ignored         map[string]bool
+	ignoredOverflow int
 }
 
 var defaultValidator Validator
@@ -263,6 +382,16 @@ func (d *Decoder) Summary() Summary {
 	s.RejectedBy = maps.Clone(s.RejectedBy)
 	s.DroppedBy = maps.Clone(s.DroppedBy)
 	s.IgnoredColumns = slices.Clone(s.IgnoredColumns)
+	if d.ndjson {
+		// Keys are met in a different order by parallel pieces: list the
+		// first in sorted order.
+		s.IgnoredColumns = slices.Sorted(maps.Keys(d.ignored))
+		s.IgnoredMore = d.ignoredOverflow
+	}
+	if n := len(s.IgnoredColumns); n > MaxIgnoredColumns {
+		s.IgnoredMore += n - MaxIgnoredColumns
+		s.IgnoredColumns = s.IgnoredColumns[:MaxIgnoredColumns]
+	}
 	return s
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,3 +343,128 @@ func TestIOError(t *testing.T) {
 type failReader struct{}
 
 func (failReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+// TestMisspelledColumns: a column that resembles a known one whose column
+// is absent would lose all its values without a word; it must be an error
+// that names what was probably meant, in both read paths, while extra
+// columns that resemble nothing (or whose lookalike is present) are only
+// listed as ignored.
+func TestMisspelledColumns(t *testing.T) {
+	row := "a,2025-03-14T09:30:00+02:00,thl-adult/2022,r,p,u1,s,sms,client,fi,9,4,x\n"
+	tests := []struct {
+		header string
+		want   string // "" means read, with the last column ignored
+	}{
+		{"id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,acess,notes\n", `given "acess" (want column "access"?`},
+		{"id,submitted,instrument,region,provider,Unit,service,channel,role,lang,recommend,access,notes\n", `given "Unit" (want column "unit"?`},
+		{"id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,safety,infromation\n", `given "infromation" (want column "information"?`},
+		{"id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,access,Use_fulness\n", `given "Use_fulness" (want column "usefulness"?`},
+		{"id,submited,instrument,region,provider,unit,service,channel,role,lang,recommend,access,notes\n", `given "submited" (want column "submitted"?`},
+		{"id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,access,notes\n", ""},
+		{"id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,access,units\n", ""}, // "unit" is there
+		{"id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,access,q7\n", ""},
+	}
+	for _, tt := range tests {
+		in := []byte(tt.header + row)
+		for _, asFile := range []bool{true, false} {
+			var r io.Reader = bytes.NewReader(in)
+			if !asFile {
+				r = io.MultiReader(r) // a stream
+			}
+			ok, bad, fatal := decodeAll(NewCSVDecoder(r))
+			if tt.want == "" {
+				if fatal != nil || len(ok) != 1 || len(bad) != 0 {
+					t.Errorf("%q (file %v): accepted %d, %v, fatal %v", tt.header, asFile, len(ok), bad, fatal)
+				}
+				continue
+			}
+			if fatal == nil || !errors.Is(fatal, ErrHeader) || !strings.Contains(fatal.Error(), tt.want) {
+				t.Errorf("%q (file %v): fatal %v, want %q", tt.header, asFile, fatal, tt.want)
+			}
+		}
+	}
+	// Mapped to the name meant, or to "" to ignore it on purpose.
+	header := "id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,acess,notes\n"
+	d := NewCSVDecoder(strings.NewReader(header + row))
+	d.Mapping.Columns = map[string]string{"acess": "access"}
+	ok, _, fatal := decodeAll(d)
+	if fatal != nil || len(ok) != 1 || len(ok[0].Answers) != 2 {
+		t.Errorf("mapped: %+v, %v", ok, fatal)
+	}
+	d = NewCSVDecoder(strings.NewReader(header + row))
+	d.Mapping.Columns = map[string]string{"acess": ""}
+	ok, _, fatal = decodeAll(d)
+	if fatal != nil || len(ok) != 1 || len(ok[0].Answers) != 1 || !slices.Contains(d.Summary().IgnoredColumns, "acess") {
+		t.Errorf("ignored on purpose: %+v, %v, %v", ok, fatal, d.Summary())
+	}
+
+	// NDJSON: a top-level key resembling a metadata field that the record
+	// lacks, or an item (answers belong in "answers"), rejects the record
+	// with the reason; the records around it are kept.
+	good := `{"id":"a","submitted":"2025-03-14T09:30:00+02:00","instrument":"thl-adult/2022","unit":"u1","answers":{"recommend":9}}`
+	for _, tt := range []struct{ line, want string }{
+		{`{"id":"b","submitted":"2025-03-14T09:30:00+02:00","instrument":"thl-adult/2022","unti":"u1","answers":{"recommend":9}}`, `field unti: unknown field resembling a known one (want "unit"?`},
+		{`{"id":"b","submitted":"2025-03-14T09:30:00+02:00","instrument":"thl-adult/2022","access":4,"answers":{"recommend":9}}`, `field access: unknown field resembling a known one (want answers inside "answers": {"access": …}`},
+	} {
+		in := []byte(good + "\n" + tt.line + "\n" + strings.Replace(good, `"a"`, `"c"`, 1) + "\n")
+		for _, asFile := range []bool{true, false} {
+			var r io.Reader = bytes.NewReader(in)
+			if !asFile {
+				r = io.MultiReader(r)
+			}
+			ok, bad, fatal := decodeAll(NewNDJSONDecoder(r))
+			if fatal != nil || len(ok) != 2 || len(bad) != 1 || !strings.Contains(bad[0].Error(), tt.want) || Code(bad[0]) != "unknown-field" {
+				t.Errorf("NDJSON %s (file %v): accepted %d, %v, fatal %v", tt.line, asFile, len(ok), bad, fatal)
+			}
+		}
+	}
+	// An extra key that resembles nothing, or a metadata field the record
+	// has, is ignored and listed.
+	d = NewNDJSONDecoder(strings.NewReader(strings.Replace(good, `"unit"`, `"units":"x","unit"`, 1) + "\n" + strings.Replace(good, `"a"`, `"c","source":"kiosk-7"`, 1) + "\n"))
+	ok, bad, fatal := decodeAll(d)
+	if fatal != nil || len(ok) != 2 || len(bad) != 0 || !slices.Equal(d.Summary().IgnoredColumns, []string{"source", "units"}) {
+		t.Errorf("extra keys: accepted %d, %v, %v, %+v", len(ok), bad, fatal, d.Summary())
+	}
+}
+
+// TestIgnoredKeysBounded: every NDJSON line may bring new keys; the
+// summary lists a bounded number of them and counts the rest, the same
+// in both read paths.
+func TestIgnoredKeysBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&b, `{"id":"r%d","submitted":"2025-03-14T09:30:00+02:00","instrument":"thl-adult/2022","zz%05d":1,"answers":{"recommend":9}}`+"\n", i, i)
+	}
+	for _, asFile := range []bool{true, false} {
+		var r io.Reader = strings.NewReader(b.String())
+		if !asFile {
+			r = io.MultiReader(r)
+		}
+		d := NewNDJSONDecoder(r)
+		d.BlockSize = 64 << 10
+		ok, _, fatal := decodeAll(d)
+		s := d.Summary()
+		if fatal != nil || len(ok) != 5000 || len(s.IgnoredColumns) != MaxIgnoredColumns || s.IgnoredColumns[0] != "zz00000" || s.IgnoredMore != 5000-MaxIgnoredColumns {
+			t.Errorf("file %v: accepted %d, fatal %v, listed %d (first %q), more %d", asFile, len(ok), fatal, len(s.IgnoredColumns), s.IgnoredColumns[0], s.IgnoredMore)
+		}
+		if !strings.HasSuffix(s.String(), fmt.Sprintf("zz00063 and %d more", 5000-MaxIgnoredColumns)) {
+			t.Errorf("summary %s", s)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b  string
+		limit int
+		want  int
+	}{
+		{"access", "access", 2, 0}, {"acess", "access", 2, 1}, {"acsess", "access", 2, 1},
+		{"infromation", "information", 2, 1}, {"unti", "unit", 1, 1}, {"kitten", "sitting", 3, 3},
+		{"kitten", "sitting", 2, 3}, {"", "abc", 5, 3}, {"ääkkö", "aakkö", 3, 2}, {"ca", "abc", 3, 3},
+	} {
+		if got := editDistance(tt.a, tt.b, tt.limit); got != tt.want {
+			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.limit, got, tt.want)
+		}
+	}
+}

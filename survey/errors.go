@@ -40,6 +40,7 @@ var (
 	ErrOrgMismatch          = errors.New("unit belongs elsewhere in the organisation tree")
 	ErrDuplicateID          = errors.New("response ID seen before in this stream")
 	ErrHeader               = errors.New("unusable header")
+	ErrUnknownField         = errors.New("unknown field resembling a known one")
 )
 
 var codes = []struct {
@@ -55,6 +56,7 @@ var codes = []struct {
 	{ErrUnknownChannel, "unknown-channel"}, {ErrUnknownRole, "unknown-role"},
 	{ErrUnknownLang, "unknown-lang"}, {ErrUnknownUnit, "unknown-unit"},
 	{ErrOrgMismatch, "org-mismatch"}, {ErrDuplicateID, "duplicate-id"}, {ErrHeader, "header"},
+	{ErrUnknownField, "unknown-field"},
 }
 
 // Code returns the stable code of the first problem err wraps, such as

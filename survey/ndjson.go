@@ -91,6 +91,9 @@ func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 		}
 		i := metaIndex(name)
 		if i < 0 {
+			if like := e.ndjsonLookalike(name); like != "" && (!isMeta(like) || !hasKey(e, fields, like)) {
+				fail(&ValidationError{Field: clip.Text(f.key, 80), Err: ErrUnknownField, Want: ndjsonWant(like)})
+			}
 			e.d.ignore(f.key)
 			continue
 		}
@@ -102,6 +105,39 @@ func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 		rec.meta[i] = []byte(str)
 	}
 	return nil
+}
+
+// ndjsonLookalike returns the known name an unknown key resembles (see
+// lookalike), remembering the answers for the first 1024 distinct keys.
+func (e *engine) ndjsonLookalike(key string) string {
+	if v, ok := e.lookalikes.Load(key); ok {
+		return v.(string)
+	}
+	like := lookalike(key, e.items, nil)
+	if e.looked.Add(1) <= 1024 {
+		e.lookalikes.Store(key, like)
+	}
+	return like
+}
+
+func isMeta(name string) bool { return metaIndex(name) >= 0 }
+
+// hasKey reports whether a record's fields include the (canonical) name.
+func hasKey(e *engine, fields []field, name string) bool {
+	for _, f := range fields {
+		if e.d.Mapping.column(f.key) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ndjsonWant says what an NDJSON key resembling like should be.
+func ndjsonWant(like string) string {
+	if isMeta(like) {
+		return fmt.Sprintf("%q? name it so, or map the key with Mapping.Columns (to \"\" to ignore it)", like)
+	}
+	return fmt.Sprintf("answers inside \"answers\": {%q: …}; or map the key with Mapping.Columns (to \"\" to ignore it)", like)
 }
 
 // jsonText reads a JSON string (or null, read as empty).

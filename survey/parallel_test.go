@@ -250,6 +250,7 @@ func FuzzParallel(f *testing.F) {
 	f.Add(append(dup, dup[bytes.IndexByte(dup, '\n')+1:]...))
 	f.Add([]byte(strings.Join(tableColumns, ",") + "\n\"a\n"))
 	f.Add([]byte("id,submitted,instrument,recommend\nx,2025-03-01T10:00:00Z,thl-adult/2022,9\n"))
+	f.Add([]byte("id,submitted,instrument,recomend,units\nx,2025-03-01T10:00:00Z,thl-adult/2022,9,u\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		setup := func(d *Decoder) {
 			v := fixture(t)

@@ -9,10 +9,11 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/palaute/palaute/internal/clip"
 	"github.com/palaute/palaute/internal/csvscan"
 )
 
@@ -132,6 +133,11 @@ type engine struct {
 	ids     *idSet
 	workers int
 	block   int
+	// For NDJSON: the item IDs known, and the lookalike of each unknown
+	// key seen (bounded; see ndjsonLookalike).
+	items      map[string]bool
+	lookalikes sync.Map
+	looked     atomic.Int32
 
 	// The ordered stage.
 	mu      sync.Mutex
@@ -160,6 +166,9 @@ func (d *Decoder) run(ctx context.Context, del delivery) error {
 	d.used = true
 	e := &engine{ctx: ctx, d: d, in: d.input, del: del, ndjson: d.ndjson, lim: d.Limits.scan(), latest: d.validator().latest()}
 	e.cond = sync.NewCond(&e.mu)
+	if e.ndjson {
+		e.items = itemColumns(d.validator())
+	}
 	var err error
 	if e.comma, err = d.comma(); err != nil {
 		return err
@@ -803,14 +812,26 @@ func (d *Decoder) setIgnored(cols []string) {
 	d.mu.Unlock()
 }
 
-// ignore adds an NDJSON key to the ignored columns, once.
+// ignore records an ignored NDJSON key (by its first 256 bytes); the
+// set of them is bounded by maxIgnoredTracked.
 func (d *Decoder) ignore(key string) {
+	key = clip.Text(key, 256)
 	d.mu.Lock()
-	if !slices.Contains(d.summary.IgnoredColumns, key) {
-		d.summary.IgnoredColumns = append(d.summary.IgnoredColumns, key)
+	defer d.mu.Unlock()
+	if d.ignored == nil {
+		d.ignored = map[string]bool{}
 	}
-	d.mu.Unlock()
+	switch {
+	case d.ignored[key]:
+	case len(d.ignored) >= maxIgnoredTracked:
+		d.ignoredOverflow++
+	default:
+		d.ignored[key] = true
+	}
 }
+
+// maxIgnoredTracked bounds the set of ignored keys remembered.
+const maxIgnoredTracked = 4096
 
 // asciiOnly reports whether b has no byte ≥ 0x80, eight bytes at a time.
 func asciiOnly(b []byte) bool {
