@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -76,9 +77,15 @@ func (d *Decoder) columns(header [][]byte, line int) (*columns, error) {
 	var errs []error
 	seen := map[string]bool{}
 	for _, f := range header {
-		if !utf8.Valid(f) {
+		switch {
+		case !utf8.Valid(f):
 			errs = append(errs, &ValidationError{Line: line, Value: strings.ToValidUTF8(string(f), "\uFFFD"), Err: ErrHeader, Want: "UTF-8 column names"})
 			continue
+		case bytes.Contains(f, []byte("\uFEFF")):
+			errs = append(errs, &ValidationError{Line: line, Value: string(f), Err: ErrHeader, Want: "a column name without a byte order mark (U+FEFF); the input has more than one at its start, or one inside"})
+			continue
+		case bytes.IndexByte(f, '\r') >= 0:
+			return nil, loneCRHeader(line, string(f))
 		}
 		name, mapped := d.Mapping.lookup(string(f))
 		switch {
@@ -138,10 +145,23 @@ func (d *Decoder) columns(header [][]byte, line int) (*columns, error) {
 // next line), or reports a wrong number of fields.
 func (c *columns) fill(rec *record, fields [][]byte) *ValidationError {
 	if len(fields) != len(c.roles) {
-		return &ValidationError{Line: rec.line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: strconv.Itoa(len(c.roles)) + " like the header"}
+		want := strconv.Itoa(len(c.roles)) + " like the header"
+		for _, f := range fields {
+			if i := bytes.IndexByte(f, '\r'); i >= 0 && (i+1 == len(f) || f[i+1] != '\n') {
+				want += "; a lone CR in the record looks like a line end: lines must end with LF or CR LF"
+				break
+			}
+		}
+		return &ValidationError{Line: rec.line, Err: ErrFieldCount, Value: strconv.Itoa(len(fields)), Want: want}
 	}
 	rec.fields, rec.cols = fields, c
 	return nil
+}
+
+// loneCRHeader reports a header whose lines end in a lone CR: the whole
+// input would be one record.
+func loneCRHeader(line int, value string) error {
+	return &ValidationError{Line: line, Value: value, Err: ErrHeader, Want: "lines ended by LF or CR LF; this input ends lines with a lone CR (old Mac style): convert its line ends"}
 }
 
 // headerError turns a scanner error on the header row into an error.

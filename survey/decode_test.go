@@ -2,6 +2,7 @@ package survey
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	_ "time/tzdata" // Europe/Helsinki on machines without a zone database
 
 	"github.com/palaute/palaute/catalogue"
+	"github.com/stretchr/testify/require"
 )
 
 const canonicalHeader = "id,submitted,instrument,region,provider,unit,service,channel,role,lang,recommend,access,encounter,participation,safety,information,understandable,usefulness,comment\n"
@@ -466,5 +468,84 @@ func TestEditDistance(t *testing.T) {
 		if got := editDistance(tt.a, tt.b, tt.limit); got != tt.want {
 			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.limit, got, tt.want)
 		}
+	}
+}
+
+// TestLineEndsAndMarks: lone-CR line ends and a doubled byte order mark
+// are named as such, in both read paths, instead of surfacing as a
+// missing column or a merged record with a puzzling field count.
+func TestLineEndsAndMarks(t *testing.T) {
+	good := func(id string) string {
+		return id + ",2025-03-14T09:30:00+02:00,thl-adult/2022,r,p,u,s,sms,client,fi,9,,,,,,,,\n"
+	}
+	rows := good("a") + good("b") + good("c")
+	bigRows := strings.Repeat(good("x"), 20000) // past the 1 MiB record limit as one line
+	read := func(in string, asFile bool, ndjson bool) ([]Response, []*RowError, error) {
+		var r io.Reader = strings.NewReader(in)
+		if !asFile {
+			r = io.MultiReader(r)
+		}
+		var d *Decoder
+		if ndjson {
+			d = NewNDJSONDecoder(r)
+		} else {
+			d = NewCSVDecoder(r)
+		}
+		d.Validator = &Validator{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		return decodeAll(d)
+	}
+	for _, asFile := range []bool{true, false} {
+		for name, in := range map[string]string{
+			"lone CR":       strings.ReplaceAll(canonicalHeader+rows, "\n", "\r"),
+			"lone CR, long": strings.ReplaceAll(canonicalHeader+bigRows, "\n", "\r"),
+		} {
+			_, _, fatal := read(in, asFile, false)
+			if !errors.Is(fatal, ErrHeader) || !strings.Contains(fatal.Error(), "lone CR") {
+				t.Errorf("%s (file %v): %v", name, asFile, fatal)
+			}
+		}
+		_, _, fatal := read("\uFEFF\uFEFF"+canonicalHeader+rows, asFile, false)
+		if !errors.Is(fatal, ErrHeader) || !strings.Contains(fatal.Error(), "byte order mark") {
+			t.Errorf("two BOMs (file %v): %v", asFile, fatal)
+		}
+		// Rows ending in a lone CR inside an LF file: the merged record says
+		// why, and the rows around it are kept.
+		ok, bad, fatal := read(canonicalHeader+good("a")+strings.TrimSuffix(good("b"), "\n")+"\r"+good("c")+good("d"), asFile, false)
+		if fatal != nil || len(ok) != 2 || len(bad) != 1 || bad[0].Line != 3 || !strings.Contains(bad[0].Error(), "lone CR") {
+			t.Errorf("a lone CR row (file %v): accepted %d, %v, %v", asFile, len(ok), bad, fatal)
+		}
+		// NDJSON.
+		nd := `{"id":"a","submitted":"2025-03-14T09:30:00+02:00","instrument":"thl-adult/2022","answers":{"recommend":9}}`
+		ok, bad, fatal = read("\uFEFF\uFEFF"+nd+"\n"+strings.Replace(nd, `"a"`, `"b"`, 1)+"\n", asFile, true)
+		if fatal != nil || len(ok) != 1 || len(bad) != 1 || bad[0].Line != 1 || !strings.Contains(bad[0].Error(), "byte order mark") {
+			t.Errorf("NDJSON two BOMs (file %v): accepted %d, %v, %v", asFile, len(ok), bad, fatal)
+		}
+		ok, bad, fatal = read(nd+"\r"+strings.Replace(nd, `"a"`, `"b"`, 1)+"\n"+strings.Replace(nd, `"a"`, `"c"`, 1)+"\n", asFile, true)
+		if fatal != nil || len(ok) != 1 || len(bad) != 1 || !strings.Contains(bad[0].Error(), "lone CR") {
+			t.Errorf("NDJSON lone CR (file %v): accepted %d, %v, %v", asFile, len(ok), bad, fatal)
+		}
+	}
+}
+
+// TestProblemLogBounded: a quoted field of thousands of lines, each read
+// as a bad record, writes the first problems and one count.
+func TestProblemLogBounded(t *testing.T) {
+	in := canonicalHeader + "a,2025-03-14T09:30:00+02:00,thl-adult/2022,r,p,u,s,sms,client,fi,9,,,,,,,,\"" +
+		strings.Repeat("rivi, jossa on pilkku\n", 200_000) + "\"\n" +
+		"b,2025-03-14T09:30:00+02:00,thl-adult/2022,r,p,u,s,sms,client,fi,9,,,,,,,,\n"
+	var out bytes.Buffer
+	log := &ProblemLog{W: &out, Max: 20}
+	d := NewCSVDecoder(strings.NewReader(in))
+	d.Validator = &Validator{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	_, err := Read(context.Background(), d, func() *collect { return &collect{} }, log.Add)
+	require.NoError(t, err)
+	require.NoError(t, log.Close())
+	s := d.Summary()
+	lines := strings.Count(out.String(), "\n")
+	if lines != 21 || log.Omitted() != s.Rejected-20 || !strings.HasSuffix(out.String(), fmt.Sprintf("survey: %d more problems not shown (counted in the summary)\n", s.Rejected-20)) {
+		t.Errorf("%d lines written for %d problems, %d omitted:\n%.300s", lines, s.Rejected, log.Omitted(), out.String())
+	}
+	if s.Accepted != 1 || s.Rejected < 200_000 {
+		t.Errorf("summary %v", s)
 	}
 }

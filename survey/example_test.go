@@ -3,6 +3,7 @@ package survey_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -80,4 +81,29 @@ func ExampleIsNonAnswer() {
 	// "Ei mitään." true
 	// "Inget att tillägga" true
 	// "Ei valittamista, kiitos!" false
+}
+
+// Printing the first problems of a read and counting the rest, as a
+// command does that must not flood its terminal.
+func ExampleProblemLog() {
+	in := "id,submitted,instrument,recommend\n" +
+		"a,2025-03-14T09:30:00Z,thl-adult/2022,11\n" +
+		"b,2025-03-14T09:30:00Z,thl-adult/2022,12\n" +
+		"c,2025-03-14T09:30:00Z,thl-adult/2022,9\n" +
+		"d,yesterday,thl-adult/2022,9\n"
+	d := survey.NewCSVDecoder(strings.NewReader(in))
+	d.Validator = &survey.Validator{Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
+	log := &survey.ProblemLog{W: os.Stdout, Max: 1}
+	for _, err := range d.All() {
+		var re *survey.RowError
+		if errors.As(err, &re) {
+			log.Add(re)
+		}
+	}
+	log.Close()
+	fmt.Println(d.Summary())
+	// Output:
+	// survey: rejected: line 2, response "a", item recommend: value outside the item's scale: given "11" (want 0–10)
+	// survey: 2 more problems not shown (counted in the summary)
+	// read 4 rows: 1 accepted, 3 rejected (out-of-range 2, syntax 1)
 }

@@ -68,6 +68,10 @@ func FuzzCSVDecoder(f *testing.F) {
 	f.Add([]byte("id;submitted;instrument;unit;mother-tongue;recommend\nb;2025-03-14T09:30:00Z;thl-adult/2022;ut;4;10\n"))
 	f.Add([]byte(canonicalHeader + "c,2025-03-14T09:30:00Z,thl-adult/2022,,,,,web,relative,sv,11,0,\"\n"))
 	f.Add([]byte("\xEF\xBB\xBF" + canonicalHeader + "d,x,y\n"))
+	// Lone-CR line ends, in the header and in one row; two byte order marks.
+	f.Add([]byte("id,submitted,instrument,recommend\ra,2025-03-14T09:30:00Z,thl-adult/2022,9\r"))
+	f.Add([]byte("id,submitted,instrument,recommend\na,2025-03-14T09:30:00Z,thl-adult/2022,9\rb,2025-03-14T09:30:00Z,thl-adult/2022,8\n"))
+	f.Add([]byte("\uFEFF\uFEFFid,submitted,instrument,recommend\n"))
 	// A misspelled column, a column to be mapped.
 	f.Add([]byte("id,submitted,instrument,Unit,acess,recommend,notes\ne,2025-03-14T09:30:00Z,thl-adult/2022,ut,4,9,x\n"))
 	f.Fuzz(func(t *testing.T, in []byte) { checkStream(t, "CSV", in) })
@@ -80,6 +84,8 @@ func FuzzNDJSONDecoder(f *testing.F) {
 	// Two objects a line, text after an object, a byte order mark, many keys.
 	f.Add([]byte("\xEF\xBB\xBF" + `{"id":"e","answers":{"recommend":9}},{"id":"f"}` + "\n" + `{"id":"g"};{"id":"h"}` + "\n" + `{"id":"i"} x`))
 	f.Add([]byte(`{"id":"j","answers":{` + strings.Repeat(`"k":1,`, 40) + `"recommend":9}}`))
+	// Two byte order marks, a lone CR between objects.
+	f.Add([]byte("\uFEFF\uFEFF{\"id\":\"m\"}\r{\"id\":\"n\"}\n"))
 	// Keys resembling known ones, at the top level and among answers.
 	f.Add([]byte(`{"id":"k","Unit":"u","acess":4,"answers":{"recomend":9}}` + "\n" + `{"id":"l","unit":"u","units":"v"}`))
 	f.Fuzz(func(t *testing.T, in []byte) { checkStream(t, "NDJSON", in) })

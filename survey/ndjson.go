@@ -80,7 +80,14 @@ func (s *ndjsonLines) next(e *engine, rec *record) (*ValidationError, error) {
 func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 	fields, err := objectFields(line, e.lim.Fields)
 	if err != nil {
-		return &ValidationError{Line: rec.line, Err: ErrMalformed, Want: "a JSON object: " + err.Error()}
+		want := "a JSON object: " + err.Error()
+		switch {
+		case bytes.HasPrefix(line, []byte("\uFEFF")):
+			want = "a JSON object, not a byte order mark (U+FEFF) first; the input has more than one at its start, or one inside"
+		case bytes.IndexByte(line, '\r') >= 0:
+			want += "; a lone CR looks like a line end: lines must end with LF or CR LF"
+		}
+		return &ValidationError{Line: rec.line, Err: ErrMalformed, Want: want}
 	}
 	fail := func(x *ValidationError) { rec.errs = append(rec.errs, x) }
 	for _, f := range fields {

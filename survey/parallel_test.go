@@ -251,6 +251,7 @@ func FuzzParallel(f *testing.F) {
 	f.Add([]byte(strings.Join(tableColumns, ",") + "\n\"a\n"))
 	f.Add([]byte("id,submitted,instrument,recommend\nx,2025-03-01T10:00:00Z,thl-adult/2022,9\n"))
 	f.Add([]byte("id,submitted,instrument,recomend,units\nx,2025-03-01T10:00:00Z,thl-adult/2022,9,u\n"))
+	f.Add([]byte("\uFEFF\uFEFFid,submitted,instrument,recommend\rx,2025-03-01T10:00:00Z,thl-adult/2022,9\r"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		setup := func(d *Decoder) {
 			v := fixture(t)

@@ -111,8 +111,8 @@ func seekable(r io.Reader) input {
 		return input{r: r}
 	}
 	end, err := sk.Seek(0, io.SeekEnd)
-	if err != nil || end < cur {
-		sk.Seek(cur, io.SeekStart)
+	// The reader is left where it was: the decoder reads with ReadAt.
+	if _, serr := sk.Seek(cur, io.SeekStart); err != nil || serr != nil || end < cur {
 		return input{r: r}
 	}
 	return input{r: r, at: ra, start: cur, size: end}
@@ -267,6 +267,9 @@ func (e *engine) sequential(r io.Reader, offset int64, line int) error {
 		if e.cols == nil {
 			header, hline, err := sc.Scan()
 			if err != nil {
+				if sc.LoneCR() {
+					return loneCRHeader(hline, "")
+				}
 				return headerError(err)
 			}
 			if e.cols, err = d.columns(header, hline); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -362,5 +363,18 @@ func TestIDSetOutOfOrder(t *testing.T) {
 				t.Fatalf("only %d records were marked late; the test does not exercise the swap", swapped)
 			}
 		})
+	}
+}
+
+// TestNewDecoderLeavesOffset: making a decoder of a file does not move
+// the file's offset (it once left it at the end, so that a second reader
+// of the same file saw nothing).
+func TestNewDecoderLeavesOffset(t *testing.T) {
+	r := strings.NewReader(canonicalHeader)
+	r.Seek(5, io.SeekStart)
+	NewCSVDecoder(r)
+	NewNDJSONDecoder(r)
+	if at, _ := r.Seek(0, io.SeekCurrent); at != 5 {
+		t.Errorf("offset %d after making decoders, want 5", at)
 	}
 }

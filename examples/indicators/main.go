@@ -343,7 +343,11 @@ func read(c config, stdin io.Reader, stderr io.Writer, tallies **scoring.Tallies
 	} else {
 		d = survey.NewCSVDecoder(in)
 	}
-	t, err := scoring.ReadTallies(context.Background(), d, c.base, func(re *survey.RowError) { fmt.Fprintln(stderr, re) })
+	// The first problems are printed and the rest counted: a broken or
+	// hostile file can have millions.
+	problems := &survey.ProblemLog{W: stderr}
+	t, err := scoring.ReadTallies(context.Background(), d, c.base, problems.Add)
+	problems.Close()
 	if err != nil {
 		fmt.Fprintln(stderr, "indicators:", err)
 		return 1

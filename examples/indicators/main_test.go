@@ -5,8 +5,11 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 const sample = "../testdata/feedback.csv"
@@ -143,5 +146,27 @@ func TestProtectionFlags(t *testing.T) {
 	code, _, errOut := runArgs(t, "", "-by", "channel", sample)
 	if code != 2 || !strings.Contains(errOut, "add it to -base") {
 		t.Errorf("-by channel: %d %s", code, errOut)
+	}
+}
+
+// TestErrorFloodBounded: one quoted field of 200 000 lines (each read as a
+// bad record) once wrote every problem to stderr; the command writes the
+// first ones and a count, and still scores the good rows.
+func TestErrorFloodBounded(t *testing.T) {
+	data, err := os.ReadFile(sample)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	flood := lines[0] + lines[1] + "x1,2025-01-02T10:00:00Z,thl-adult/2022,r,p,u,s,sms,client,fi,9,,,,,,,,\"" +
+		strings.Repeat("rivi, jossa on pilkku\n", 200_000) + "\",\n" + strings.Join(lines[2:], "")
+	path := filepath.Join(t.TempDir(), "flood.csv")
+	require.NoError(t, os.WriteFile(path, []byte(flood), 0o600))
+	_, _, baseline := runArgs(t, "", "-format", "csv", sample)
+	accepted := regexp.MustCompile(`\d+ accepted`).FindString(baseline)
+	code, _, errOut := runArgs(t, "", "-format", "csv", path)
+	if code != 0 || len(errOut) > 64<<10 {
+		t.Fatalf("exit %d, %d bytes of stderr", code, len(errOut))
+	}
+	if !regexp.MustCompile(`survey: 1\d{5} more problems not shown`).MatchString(errOut) || accepted == "" || !strings.Contains(errOut, accepted) {
+		t.Errorf("stderr ends:\n%s", errOut[max(0, len(errOut)-600):])
 	}
 }

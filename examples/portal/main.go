@@ -116,9 +116,11 @@ func read(path string, log io.Writer) (*collector, survey.Summary, error) {
 	}
 	defer file.Close()
 	dec := survey.NewCSVDecoder(file)
+	problems := &survey.ProblemLog{W: log} // the first problems, then a count
 	parts, err := survey.Read(context.Background(), dec, func() *collector {
 		return &collector{raw: scoring.NewTallies(base), comments: map[string][]comment{}}
-	}, func(re *survey.RowError) { fmt.Fprintln(log, re) })
+	}, problems.Add)
+	problems.Close()
 	if err != nil {
 		return nil, dec.Summary(), err
 	}

@@ -96,6 +96,19 @@ func (s *Scanner) Resume(line int) {
 	s.started, s.line = true, line
 }
 
+// LoneCR reports whether the bytes of the last record scanned (or of
+// what was read of it before it failed) hold a CR that no LF follows: a
+// sign of lone-CR line ends, which this scanner (like RFC 4180) does not
+// take as line ends.
+func (s *Scanner) LoneCR() bool {
+	for i, c := range s.raw {
+		if c == '\r' && (i+1 == len(s.raw) || s.raw[i+1] != '\n') {
+			return true
+		}
+	}
+	return false
+}
+
 // Offset returns where the record last returned by Scan starts, in bytes
 // from the start of the reader.
 func (s *Scanner) Offset() int64 { return s.start }
