@@ -235,9 +235,8 @@ type Summary struct {
 	// IgnoredColumns lists input columns (or NDJSON keys) that are neither
 	// metadata nor items the catalogue or templates know: the first
 	// MaxIgnoredColumns of them (CSV in header order, NDJSON keys in
-	// sorted order). IgnoredMore counts the further distinct ones (once
-	// an NDJSON input has brought 4,096 distinct unknown keys, every
-	// later occurrence of another counts, repeated or not).
+	// sorted order). IgnoredMore counts the further distinct ones; for
+	// NDJSON it stops at 4,032 (4,096 distinct keys remembered in all).
 	IgnoredColumns []string
 	IgnoredMore    int
 }
@@ -309,10 +308,10 @@ type Decoder struct {
 	used    bool
 	mu      sync.Mutex // guards summary
 	summary Summary
-	// NDJSON keys ignored so far (at most maxIgnoredTracked), and how
-	// many times a key was ignored once the set was full.
-	ignored         map[string]bool
-	ignoredOverflow int
+	// The smallest NDJSON keys ignored so far (at most
+	// maxIgnoredTracked), as a set and a heap.
+	ignored     map[string]bool
+	ignoredHeap maxHeap
 }
 
 var defaultValidator Validator
@@ -386,7 +385,6 @@ func (d *Decoder) Summary() Summary {
 		// Keys are met in a different order by parallel pieces: list the
 		// first in sorted order.
 		s.IgnoredColumns = slices.Sorted(maps.Keys(d.ignored))
-		s.IgnoredMore = d.ignoredOverflow
 	}
 	if n := len(s.IgnoredColumns); n > MaxIgnoredColumns {
 		s.IgnoredMore += n - MaxIgnoredColumns

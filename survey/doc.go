@@ -33,9 +33,14 @@
 // its line and reason, and [Decoder.Summary] counts rows read, accepted
 // and rejected by reason. Hostile input (huge fields, invalid UTF-8,
 // unbalanced quotes, millions of columns) costs only the record it is in,
-// within the [Limits]. [CSVEncoder] and [NDJSONEncoder] write the same
-// formats; decoding what they wrote gives the same responses. CSV meant
-// for people can neutralise spreadsheet formulas ([NeutralizeFormula]).
+// within the [Limits]. Nothing is lost without a word: a column that
+// resembles a known one whose column is absent ("acess", "Unit") is an
+// error naming the one meant, lone-CR line ends and doubled byte order
+// marks are named as such, and [ProblemLog] prints the first problems of
+// a flood and counts the rest. [CSVEncoder] and [NDJSONEncoder] write
+// the same formats; decoding what they wrote gives the same responses.
+// CSV meant for people can neutralise spreadsheet formulas
+// ([NeutralizeFormula]).
 //
 // # Reading at national scale
 //
@@ -55,6 +60,9 @@
 //
 // [Redact] replaces personal data in comments (Finnish personal identity
 // codes, phone numbers, e-mail addresses, IBANs) with typed placeholders
-// and reports what it found; [IsNonAnswer] recognises comments that say
+// and reports what it found, also in the forms people use to dodge
+// filters ("nimi(at)hus.fi", "358401234567", "040/123 4567"); its
+// precision and recall on labelled sets are measured by the tests.
+// [IsNonAnswer] recognises comments that say
 // nothing ("-", "ei mitään", "inget").
 package survey

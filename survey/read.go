@@ -3,6 +3,7 @@ package survey
 import (
 	"bufio"
 	"bytes"
+	"container/heap"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -815,8 +816,10 @@ func (d *Decoder) setIgnored(cols []string) {
 	d.mu.Unlock()
 }
 
-// ignore records an ignored NDJSON key (by its first 256 bytes); the
-// set of them is bounded by maxIgnoredTracked.
+// ignore records an ignored NDJSON key (by its first 256 bytes). The
+// set kept is the maxIgnoredTracked smallest keys, so that it does not
+// depend on the order in which parallel pieces (or a line read twice when
+// sequential reading takes over) bring them.
 func (d *Decoder) ignore(key string) {
 	key = clip.Text(key, 256)
 	d.mu.Lock()
@@ -824,17 +827,38 @@ func (d *Decoder) ignore(key string) {
 	if d.ignored == nil {
 		d.ignored = map[string]bool{}
 	}
-	switch {
-	case d.ignored[key]:
-	case len(d.ignored) >= maxIgnoredTracked:
-		d.ignoredOverflow++
-	default:
+	if d.ignored[key] {
+		return
+	}
+	if len(d.ignored) < maxIgnoredTracked {
 		d.ignored[key] = true
+		heap.Push(&d.ignoredHeap, key)
+		return
+	}
+	if largest := d.ignoredHeap[0]; key < largest {
+		delete(d.ignored, largest)
+		d.ignored[key] = true
+		d.ignoredHeap[0] = key
+		heap.Fix(&d.ignoredHeap, 0)
 	}
 }
 
 // maxIgnoredTracked bounds the set of ignored keys remembered.
 const maxIgnoredTracked = 4096
+
+// maxHeap is a heap of strings, largest first.
+type maxHeap []string
+
+func (h maxHeap) Len() int           { return len(h) }
+func (h maxHeap) Less(i, j int) bool { return h[i] > h[j] }
+func (h maxHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *maxHeap) Push(x any)        { *h = append(*h, x.(string)) }
+func (h *maxHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
 
 // asciiOnly reports whether b has no byte ≥ 0x80, eight bytes at a time.
 func asciiOnly(b []byte) bool {
