@@ -398,7 +398,9 @@ func findPhones(text string, overlaps func(s, e int) bool) []Finding {
 		default:
 			continue
 		}
-		if start > 0 && !boundaryBefore(text, start) || taken(start, start+1) {
+		// A leading + separates a number from what precedes it.
+		// The end of another finding is a boundary too (it becomes "]").
+		if start > 0 && !plus && !boundaryBefore(text, start) && !taken(start-1, start) || taken(start, start+1) {
 			i = skipDigits(text, i)
 			continue
 		}
