@@ -165,25 +165,17 @@ func findEmails(text string) []Finding {
 // an obfuscated dot.
 func emailOK(text string, s, e int) (int, bool) {
 	m := text[s:e]
-	at := strings.IndexByte(m, '@')
-	obfuscated := false
-	if at < 0 {
+	// domStart: where the domain starts, after "@" or a written-out "at".
+	domStart := strings.IndexByte(m, '@') + 1
+	if domStart == 0 {
 		loc := emailAt(m)
-		if loc == nil {
+		if loc == nil || bareAt.MatchString(m[loc[0]:]) && !obfuscatedDot.MatchString(m[loc[1]:]) {
 			return 0, false
 		}
-		at = loc[0]
-		if bareAt.MatchString(m[loc[0]:]) && !obfuscatedDot.MatchString(m[loc[1]:]) {
-			return 0, false
-		}
-		obfuscated = true
+		domStart = loc[1]
 	}
 	// Cut labels after the top-level domain: the domain's labels split
 	// at each dot (plain or written out).
-	domStart := at + 1
-	if obfuscated {
-		domStart = emailAt(m)[1]
-	}
 	type label struct{ s, e int }
 	var labels []label
 	rest, off := m[domStart:], domStart
@@ -512,9 +504,8 @@ func isDateOrTime(text string, gs []numberGroup) bool {
 	if len(gs) >= 3 && gs[1].sep != 0 && gs[1].sep == gs[2].sep {
 		d, dn := num(gs[0])
 		m, mn := num(gs[1])
-		y, yn := num(gs[2])
+		_, yn := num(gs[2])
 		if dn <= 2 && mn <= 2 && (yn == 2 || yn == 4) && m >= 1 && m <= 12 && d >= 1 && d <= 31 {
-			_ = y
 			return true
 		}
 	}
@@ -625,36 +616,6 @@ func validIBAN(s string) bool {
 		}
 	}
 	return rem == 1
-}
-
-// plausiblePhone counts digits and rules out dates and time ranges.
-func plausiblePhone(s string) bool {
-	if s == "" {
-		return false
-	}
-	var digits []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			digits = append(digits, s[i])
-		}
-	}
-	n := len(digits)
-	switch {
-	case s[0] == '+':
-		return n >= 8 && n <= 15
-	case strings.HasPrefix(s, "00"):
-		return n >= 11 && n <= 17 // 00 + 9–15 digits
-	}
-	if n < 7 || n > 11 || !finnishPrefix(string(digits)) {
-		return false
-	}
-	if n == 8 && !strings.ContainsAny(s, " -()") && isDate(string(digits)) {
-		return false // 01012024
-	}
-	if parts := strings.Split(s, "-"); len(parts) == 2 && isHHMM(parts[0]) && isHHMM(parts[1]) {
-		return false // 0800-1600
-	}
-	return true
 }
 
 // finnishPrefix reports whether a national number starts like one of the
