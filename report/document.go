@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -12,19 +13,43 @@ import (
 	"github.com/palaute/palaute/scoring"
 )
 
-// rowName is the label of a row in charts and lists.
-func (t *Table) rowName(r Row) string {
+// rowName is the label of a row in charts and lists: its group's names,
+// and its period when withPeriod is set.
+func (t *Table) rowName(r Row, withPeriod bool) string {
 	name := strings.Join(slices.DeleteFunc(slices.Clone(r.Labels), func(s string) bool { return s == "" }), " / ")
-	if r.Period != "" {
+	if withPeriod && r.Period != "" {
 		name += " " + r.Period
 	}
 	return name
 }
 
-// total returns the table's first total row, if any.
-func (t *Table) total() (Row, bool) {
+// latestPeriod returns the last period of the table's rows ("" for a
+// table without periods).
+func (t *Table) latestPeriod() string {
+	var last string
 	for _, r := range t.Rows {
-		if r.Total {
+		last = max(last, r.Period)
+	}
+	return last
+}
+
+// periods returns the table's periods in order.
+func (t *Table) periods() []string {
+	var ps []string
+	for _, r := range t.Rows {
+		if r.Period != "" && !slices.Contains(ps, r.Period) {
+			ps = append(ps, r.Period)
+		}
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// total returns the total row of a period (of the table, when it has no
+// periods).
+func (t *Table) total(period string) (Row, bool) {
+	for _, r := range t.Rows {
+		if r.Total && r.Period == period {
 			return r, true
 		}
 	}
@@ -36,26 +61,118 @@ func (t *Table) column(k scoring.Kind) int {
 	return slices.IndexFunc(t.Columns, func(c Column) bool { return c.Kind == k })
 }
 
-// IndexPoints returns the chart points of the published rows' index, and
-// the total's index as the reference (NaN without a total).
+// IndexPoints returns the chart points of the index of the published rows
+// of the table's latest period (of every row, for a table without
+// periods), and as the reference the index of that period's total row,
+// the overall figure the rows are compared with; ok is false without
+// points or without a total.
 func (t *Table) IndexPoints() (points []IndexPoint, reference float64, ok bool) {
 	i := t.column(scoring.Index)
 	if i < 0 {
 		return nil, 0, false
 	}
+	period := t.latestPeriod()
+	tot, found := t.total(period)
+	if !found || !tot.Cells[i].Indicator.Valid || tot.Cells[i].Indicator.Suppressed != scoring.Published {
+		return nil, 0, false
+	}
 	for _, r := range t.Rows {
 		ind := r.Cells[i].Indicator
-		if r.Total {
-			if ind.Valid {
-				reference, ok = ind.Estimate, true
-			}
+		if r.Total || r.Period != period {
 			continue
 		}
 		if ind.Suppressed == scoring.Published && ind.Valid && !ind.Interval.IsZero() {
-			points = append(points, IndexPoint{Label: t.rowName(r), Estimate: ind.Estimate, Low: ind.Interval.Low, High: ind.Interval.High, N: ind.N})
+			points = append(points, IndexPoint{Label: t.rowName(r, false), Estimate: ind.Estimate, Low: ind.Interval.Low, High: ind.Interval.High, N: ind.N})
 		}
 	}
-	return points, reference, ok && len(points) > 0
+	return points, tot.Cells[i].Indicator.Estimate, len(points) > 0
+}
+
+// FunnelPoints returns the index of the published rows of the latest
+// period against their number of answers, the overall index of that
+// period's total and the funnel limits around it at the rows' sizes
+// ([scoring.IndexFunnel], without overdispersion).
+func (t *Table) FunnelPoints() (points []FunnelPoint, target float64, limits []scoring.FunnelLimits, ok bool) {
+	i := t.column(scoring.Index)
+	if i < 0 {
+		return nil, 0, nil, false
+	}
+	period := t.latestPeriod()
+	tot, found := t.total(period)
+	ti := tot.Cells[i].Indicator
+	if !found || !ti.Valid || ti.Suppressed != scoring.Published || ti.N == 0 {
+		return nil, 0, nil, false
+	}
+	var maxN int64
+	for _, r := range t.Rows {
+		ind := r.Cells[i].Indicator
+		if !r.Total && r.Period == period && ind.Suppressed == scoring.Published && ind.Valid {
+			points = append(points, FunnelPoint{Label: t.rowName(r, false), Estimate: ind.Estimate, N: ind.N})
+			maxN = max(maxN, ind.N)
+		}
+	}
+	if len(points) < 2 {
+		return nil, 0, nil, false
+	}
+	ns := []int64{}
+	for k := int64(1); k <= 60; k++ { // a smooth curve from n = 5 to the largest unit
+		n := 5 + (maxN*21/20-5)*k/60
+		if len(ns) == 0 || n > ns[len(ns)-1] {
+			ns = append(ns, n)
+		}
+	}
+	for _, p := range points {
+		ns = append(ns, p.N)
+	}
+	slices.Sort(ns)
+	ns = slices.Compact(ns)
+	p0, d0 := float64(ti.Positive)/float64(ti.N), float64(ti.Negative)/float64(ti.N)
+	return points, ti.Estimate, scoring.IndexFunnel(p0, d0, ns, 1), true
+}
+
+// TrendSeries returns, for a table with periods, the index of each group
+// by period (hidden periods without value) and of the total, in the
+// table's row order with the total last.
+func (t *Table) TrendSeries() []TrendSeries {
+	i := t.column(scoring.Index)
+	if i < 0 || len(t.periods()) < 2 {
+		return nil
+	}
+	var out []TrendSeries
+	index := map[string]int{}
+	for _, r := range t.Rows {
+		name := t.rowName(r, false)
+		if r.Total {
+			name = "\x00" + name // totals after the groups
+		}
+		k, ok := index[name]
+		if !ok {
+			k = len(out)
+			index[name] = k
+			out = append(out, TrendSeries{Label: strings.TrimPrefix(name, "\x00")})
+		}
+		ind := r.Cells[i].Indicator
+		p := TrendPoint{Period: r.Period, Instrument: r.Key.Instrument.String()}
+		if ind.Valid && ind.Suppressed == scoring.Published {
+			p.Valid, p.Estimate, p.Low, p.High, p.N = true, ind.Estimate, ind.Interval.Low, ind.Interval.High, ind.N
+		}
+		out[k].Points = append(out[k].Points, p)
+	}
+	slices.SortStableFunc(out, func(a, b TrendSeries) int {
+		_, at := index["\x00"+a.Label]
+		_, bt := index["\x00"+b.Label]
+		switch {
+		case at && !bt:
+			return 1
+		case bt && !at:
+			return -1
+		}
+		return 0
+	})
+	for k := range out {
+		slices.SortStableFunc(out[k].Points, func(a, b TrendPoint) int { return strings.Compare(a.Period, b.Period) })
+	}
+	return out
 }
 
 // DistributionRows returns the agree-scale distribution of each agree
@@ -97,39 +214,51 @@ func (t *Table) agreeLabels() [6]string {
 	return out
 }
 
-// Document returns the table as a document: the table, a chart of the
-// index by row with the total as reference line, and the distribution of
-// the agree-scale answers of all groups together.
+// maxTrendLines is the most groups drawn as lines in one trend chart;
+// with more, the chart shows the total only.
+const maxTrendLines = 8
+
+// Document returns the table as a document: the table; for a table with
+// periods, a trend chart of the index with a line per group; for the
+// latest period (the whole table without periods) a chart of the index by
+// row with the period's total as reference line, a funnel chart when the
+// rows were compared with each other, and the distribution of the
+// agree-scale answers of the period's total.
 func (t *Table) Document() *Document {
 	l := t.Lang
 	d := &Document{Lang: l, Title: t.Title, Footer: t.footerLines()}
 	d.Blocks = append(d.Blocks, Block{Table: t})
-	if points, ref, ok := t.IndexPoints(); ok {
-		chart := IndexChart("index", l, points, ref)
-		d.Blocks = append(d.Blocks, Block{Heading: label(l, "chart.index-by-unit")}, Block{Chart: chart, Alt: altText(chart)})
+	period := t.latestPeriod()
+	of := func(title string) string {
+		if period == "" {
+			return title
+		}
+		return title + ", " + fmt.Sprintf(label(l, "chart.period-of"), period)
 	}
-	if tot, ok := t.total(); ok {
-		if rows := t.DistributionRows(tot); len(rows) > 0 && tot.Suppressed == scoring.Published {
-			chart := DistributionChart("distribution", l, rows, t.agreeLabels())
-			d.Blocks = append(d.Blocks, Block{Heading: label(l, "chart.distribution")}, Block{Chart: chart, Alt: altText(chart)})
+	if series := t.TrendSeries(); len(series) > 0 {
+		if len(series) > maxTrendLines+1 {
+			series = series[len(series)-1:]
+		}
+		c := TrendChartOf("trend", l, label(l, "chart.trend-by-group"), series)
+		d.Blocks = append(d.Blocks, Block{Heading: c.Title}, Block{Chart: &c})
+	}
+	if points, ref, ok := t.IndexPoints(); ok {
+		c := IndexChart("index", l, points, ref)
+		d.Blocks = append(d.Blocks, Block{Heading: of(c.Title)}, Block{Chart: &c})
+	}
+	if t.Options.CompareWithin != 0 {
+		if points, target, limits, ok := t.FunnelPoints(); ok {
+			c := FunnelChart("funnel", l, points, target, limits)
+			d.Blocks = append(d.Blocks, Block{Heading: of(c.Title)}, Block{Chart: &c})
+		}
+	}
+	if tot, ok := t.total(period); ok && tot.Suppressed == scoring.Published {
+		if rows := t.DistributionRows(tot); len(rows) > 0 {
+			c := DistributionChart("distribution", l, rows, t.agreeLabels())
+			d.Blocks = append(d.Blocks, Block{Heading: of(c.Title)}, Block{Chart: &c})
 		}
 	}
 	return d
-}
-
-// altText takes a chart's description as its text alternative.
-func altText(svg string) string {
-	_, rest, ok := strings.Cut(svg, `-desc">`)
-	if !ok {
-		return ""
-	}
-	desc, _, _ := strings.Cut(rest, "</desc>")
-	return htmlUnescape(desc)
-}
-
-func htmlUnescape(s string) string {
-	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&amp;", "&")
-	return r.Replace(s)
 }
 
 //go:embed data/discussion.json

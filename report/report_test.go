@@ -311,13 +311,13 @@ func count(s, sub string) int { return strings.Count(s, sub) }
 func TestCharts(t *testing.T) {
 	l := i18n.Finnish
 	points := []IndexPoint{{"a", 60, 50, 70, 100}, {"b & c", -10, -30, 5, 40}, {"ö", 90, 85, 94, 900}}
-	svg := IndexChart("x", l, points, 55)
+	svg := IndexChart("x", l, points, 55).String()
 	wellFormed(t, "index chart", []byte(svg))
 	if count(svg, "<circle") != 3 || count(svg, `class="unit"`) != 3 || !strings.Contains(svg, "b &amp; c") || !strings.Contains(svg, `role="img"`) {
 		t.Errorf("index chart:\n%s", svg)
 	}
 	rows := []DistributionRow{{"Saatavuus", [6]int64{3, 1, 2, 5, 30, 60}}, {"Turvallisuus", [6]int64{0, 0, 0, 0, 0, 0}}}
-	svg = DistributionChart("y", l, rows, buildTable(t, l).agreeLabels())
+	svg = DistributionChart("y", l, rows, buildTable(t, l).agreeLabels()).String()
 	wellFormed(t, "distribution chart", []byte(svg))
 	if !strings.Contains(svg, "5 täysin samaa mieltä") {
 		t.Error("distribution legend lacks the scale's labels")
@@ -332,7 +332,7 @@ func TestCharts(t *testing.T) {
 		{Period: "2026-01", Instrument: "thl-adult/2026", Valid: true, Estimate: 70, Low: 61, High: 78, N: 85},
 		{Period: "2026-02", Instrument: "thl-adult/2026", Valid: true, Estimate: 72, Low: 64, High: 79, N: 95},
 	}
-	svg = TrendChart("z", l, trendPoints)
+	svg = TrendChart("z", l, trendPoints).String()
 	wellFormed(t, "trend chart", []byte(svg))
 	if count(svg, "<circle") != 4 || count(svg, `class="whisker"`) != 4 || count(svg, "<polyline") != 3 || count(svg, `class="version-break"`) != 1 || count(svg, "<polygon") != 3 {
 		t.Errorf("trend chart: %d circles, %d lines, %d breaks", count(svg, "<circle"), count(svg, "<polyline"), count(svg, `class="version-break"`))

@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"html"
+	"html/template"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/palaute/palaute/i18n"
@@ -12,8 +14,31 @@ import (
 
 // Charts are inline SVG: no JavaScript, no external files. Each has a
 // title and a description for screen readers (role="img" with
-// aria-labelledby), a <title> tooltip on every mark, and works in print
-// (marks differ by position and label, not by colour alone).
+// aria-labelledby), a <title> tooltip on every mark, axis titles and
+// value scales, and works in print (marks differ by position, shape and
+// label, not by colour alone).
+//
+// They are drawn for narrow screens first: a 440-unit wide viewBox with
+// 13-unit text and the labels above their rows, so that a chart scaled to
+// a 320 px phone keeps its text at about 8.5 px and to a 390 px phone at
+// about 10.5 px, and no label is cut: a label longer than a row has room
+// for ends in "…", with the whole text in the mark's <title>.
+
+// Chart is an accessible SVG chart made by this package. Its markup is
+// built from escaped text only, so a page can insert it as it is; the
+// zero Chart draws nothing.
+type Chart struct {
+	// Title names the chart; Desc is its text alternative: every figure
+	// the chart shows, for screen readers and Markdown.
+	Title, Desc string
+	svg         string
+}
+
+// SVG returns the chart's markup for html/template.
+func (c Chart) SVG() template.HTML { return template.HTML(c.svg) } // built from escaped text only
+
+// String returns the chart's markup.
+func (c Chart) String() string { return c.svg }
 
 // IndexPoint is one unit of an index chart.
 type IndexPoint struct {
@@ -39,53 +64,146 @@ type TrendPoint struct {
 	N                   int64
 }
 
-func esc(s string) string { return html.EscapeString(s) }
-
-// svgOpen writes the start of an accessible chart.
-func svgOpen(b *strings.Builder, id string, w, h float64, title, desc string) {
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="%s-title %s-desc" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`, id, id, w, h, w, h)
-	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(title), id, esc(desc))
+// TrendSeries is one group's line in a trend chart.
+type TrendSeries struct {
+	Label  string
+	Points []TrendPoint
 }
 
-// IndexChart draws each unit's index as a dot with interval whiskers,
-// and a vertical reference line (the peer group's index), on a scale
-// from −100 to 100 narrowed to the data.
-func IndexChart(id string, l i18n.Lang, points []IndexPoint, reference float64) string {
-	const left, right, top, rowH = 230.0, 30.0, 30.0, 24.0
-	w := 720.0
-	h := top + rowH*float64(len(points)) + 30
-	lo, hi := reference, reference
-	for _, p := range points {
-		lo, hi = math.Min(lo, p.Low), math.Max(hi, p.High)
+// FunnelPoint is one unit of a funnel chart.
+type FunnelPoint struct {
+	Label    string
+	Estimate float64
+	N        int64
+}
+
+// Geometry of every chart, in viewBox units.
+const (
+	chartW   = 440.0
+	chartPad = 8.0
+	fontSize = 13.0
+	lineH    = 16.0
+	// labelChars is about how many characters of 13-unit text fit the
+	// chart's width.
+	labelChars = 58
+)
+
+func esc(s string) string { return html.EscapeString(s) }
+
+// fit shortens s to at most n characters, ending in "…".
+func fit(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// svg is a chart being drawn.
+type svg struct {
+	strings.Builder
+	title, desc string
+}
+
+// open writes the start of an accessible chart.
+func (b *svg) open(id string, h float64) {
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="%s-title %s-desc" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="%.0f">`, id, id, chartW, h, fontSize)
+	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(b.title), id, esc(b.desc))
+}
+
+func (b *svg) close() Chart {
+	b.WriteString(`</svg>`)
+	return Chart{Title: b.title, Desc: b.desc, svg: b.String()}
+}
+
+// text writes a text element; anchor is start, middle or end.
+func (b *svg) text(x, y float64, anchor, fill, s string) {
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s">%s</text>`, x, y, anchor, fill, esc(s))
+}
+
+// axis is a linear scale from lo to hi onto the pixels a to b.
+type axis struct{ lo, hi, a, b float64 }
+
+func (s axis) at(v float64) float64 { return s.a + (v-s.lo)/(s.hi-s.lo)*(s.b-s.a) }
+
+// indexRange narrows −100…100 to the values in steps of 20.
+func indexRange(vs ...float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range vs {
+		if !math.IsNaN(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
 	}
 	lo = math.Max(-100, math.Floor(lo/20)*20)
 	hi = math.Min(100, math.Ceil(hi/20)*20)
-	if hi <= lo {
-		lo, hi = -100, 100
+	if !(hi > lo) {
+		return -100, 100
 	}
-	x := func(v float64) float64 { return left + (v-lo)/(hi-lo)*(w-left-right) }
+	return lo, hi
+}
+
+// ticks returns the tick step for a range, so that at most about six
+// labels are drawn.
+func ticks(lo, hi float64) float64 {
+	for _, s := range []float64{10, 20, 25, 50, 100} {
+		if (hi-lo)/s <= 6 {
+			return s
+		}
+	}
+	return 100
+}
+
+// xAxis draws vertical grid lines and labels from top to bottom, and the
+// axis title under them.
+func (b *svg) xAxis(l i18n.Lang, s axis, top, bottom float64, title string) {
+	step := ticks(s.lo, s.hi)
+	for v := math.Ceil(s.lo/step) * step; v <= s.hi+1e-9; v += step {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, s.at(v), top, s.at(v), bottom)
+		b.text(s.at(v), bottom+lineH, "middle", "#555", i18n.FormatDecimal(l, v, 0))
+	}
+	b.text(chartW/2, bottom+2*lineH+2, "middle", "#333", title)
+}
+
+// IndexChart draws each unit's index as a dot with interval whiskers,
+// the unit's name above it, and a vertical reference line (the overall
+// index the units are compared with), on a scale from −100 to 100
+// narrowed to the data, with its axis title.
+func IndexChart(id string, l i18n.Lang, points []IndexPoint, reference float64) Chart {
+	const top, rowH = 34.0, 40.0
+	h := top + rowH*float64(len(points)) + 2*lineH + 12
+	vs := []float64{reference}
+	for _, p := range points {
+		vs = append(vs, p.Low, p.High)
+	}
+	lo, hi := indexRange(vs...)
+	x := axis{lo, hi, chartPad + 6, chartW - chartPad - 6}
 	var desc []string
 	for _, p := range points {
 		desc = append(desc, fmt.Sprintf("%s %s (%s)", p.Label, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, scoring.Interval{Low: p.Low, High: p.High, Method: scoring.AdjustedWald})))
 	}
-	var b strings.Builder
-	title := label(l, "chart.index-by-unit")
-	svgOpen(&b, id, w, h, title, strings.Join(desc, "; "))
-	for v := lo; v <= hi; v += 20 {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, x(v), top-8, x(v), h-24)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">%s</text>`, x(v), h-8, esc(i18n.FormatDecimal(l, v, 0)))
+	refText := label(l, "chart.reference") + " " + value(l, scoring.Index, reference)
+	b := &svg{title: label(l, "chart.index-by-unit"), desc: capitalize(refText) + ". " + strings.Join(desc, "; ")}
+	b.open(id, h)
+	bottom := top + rowH*float64(len(points))
+	b.xAxis(l, x, top-6, bottom, label(l, "chart.axis.index"))
+	fmt.Fprintf(b, `<g class="reference"><title>%s</title><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333" stroke-dasharray="4 3"/>`, esc(refText), x.at(reference), top-10, x.at(reference), bottom)
+	anchor, rx := "middle", x.at(reference)
+	if rx < chartW/4 {
+		anchor = "start"
+	} else if rx > chartW*3/4 {
+		anchor = "end"
 	}
-	fmt.Fprintf(&b, `<g class="reference"><title>%s %s</title><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333" stroke-dasharray="4 3"/><text x="%.1f" y="%.1f" text-anchor="middle" fill="#333">%s %s</text></g>`,
-		esc(label(l, "chart.reference")), esc(value(l, scoring.Index, reference)), x(reference), top-8, x(reference), h-24, x(reference), top-14, esc(label(l, "chart.reference")), esc(value(l, scoring.Index, reference)))
+	b.text(rx, top-14, anchor, "#333", refText)
+	b.WriteString(`</g>`)
 	for i, p := range points {
-		y := top + rowH*float64(i) + rowH/2
-		fmt.Fprintf(&b, `<g class="unit"><title>%s</title>`, esc(desc[i]+", n = "+i18n.FormatInt(l, p.N)))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, left-10, y, esc(p.Label))
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1f5f8b" stroke-width="2"/>`, x(p.Low), y, x(p.High), y)
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="5" fill="#1f5f8b"/></g>`, x(p.Estimate), y)
+		y := top + rowH*float64(i)
+		fmt.Fprintf(b, `<g class="unit"><title>%s</title>`, esc(desc[i]+", n = "+i18n.FormatInt(l, p.N)))
+		b.text(chartPad, y+lineH-2, "start", "#222", fit(p.Label, labelChars))
+		cy := y + lineH + 12
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1f5f8b" stroke-width="2"/>`, x.at(p.Low), cy, x.at(p.High), cy)
+		fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="5" fill="#1f5f8b"/></g>`, x.at(p.Estimate), cy)
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	return b.close()
 }
 
 // distribution colours from disagree (1) to agree (5); the labels and
@@ -94,40 +212,44 @@ var distColours = [6]string{"", "#b2182b", "#ef8a62", "#cccccc", "#67a9cf", "#21
 
 // DistributionChart draws diverging stacked bars: for each statement the
 // shares of answers 1–5, disagreeing to the left of the centre line and
-// agreeing to the right, the neutral middle split across it.
-func DistributionChart(id string, l i18n.Lang, rows []DistributionRow, scaleLabels [6]string) string {
-	const left, right, legendH, rowH = 230.0, 30.0, 18.0, 26.0
-	top := 12 + 5*legendH // a legend line for each value: labels are long
-	w := 720.0
-	h := top + rowH*float64(len(rows)) + 20
-	mid := left + (w-left-right)/2
-	half := (w - left - right) / 2
+// agreeing to the right, the neutral middle split across it, on a scale
+// of shares from the centre outwards, with a legend of the values.
+func DistributionChart(id string, l i18n.Lang, rows []DistributionRow, scaleLabels [6]string) Chart {
+	const legendH, rowH = 18.0, 40.0
+	top := 6 + 5*legendH + 16
+	h := top + rowH*float64(len(rows)) + 2*lineH + 12
+	mid := chartW / 2
+	half := chartW/2 - chartPad - 6
 	var desc []string
 	for _, r := range rows {
-		var n int64
-		for v := 1; v <= 5; v++ {
-			n += r.Counts[v]
-		}
+		n := r.Counts[1] + r.Counts[2] + r.Counts[3] + r.Counts[4] + r.Counts[5]
 		var parts []string
 		for v := 5; v >= 1; v-- {
 			parts = append(parts, fmt.Sprintf("%d: %s", v, share(l, r.Counts[v], n)))
 		}
 		desc = append(desc, r.Label+" "+strings.Join(parts, ", "))
 	}
-	var b strings.Builder
-	svgOpen(&b, id, w, h, label(l, "chart.distribution"), strings.Join(desc, "; "))
+	b := &svg{title: label(l, "chart.distribution"), desc: strings.Join(desc, "; ")}
+	b.open(id, h)
 	// Legend, from agreeing (5) down, one line each.
 	for v := 5; v >= 1; v-- {
 		ly := 6 + float64(5-v)*legendH
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="12" height="12" fill="%s"/><text x="%.1f" y="%.1f">%s</text>`, left, ly, distColours[v], left+18, ly+10, esc(fmt.Sprintf("%d %s", v, scaleLabels[v])))
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="12" height="12" fill="%s" stroke="#555" stroke-width="0.5"/>`, chartPad, ly, distColours[v])
+		b.text(chartPad+18, ly+11, "start", "#222", fit(fmt.Sprintf("%d %s", v, scaleLabels[v]), labelChars-3))
 	}
+	bottom := top + rowH*float64(len(rows))
+	// The scale: shares from the centre outwards, 100 % at each end.
+	for _, f := range []float64{-1, -0.5, 0, 0.5, 1} {
+		xv := mid + f*half
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, xv, top-4, xv, bottom)
+		b.text(xv, bottom+lineH, "middle", "#555", i18n.FormatPercent(l, math.Abs(f), 0))
+	}
+	b.text(mid, bottom+2*lineH+2, "middle", "#333", label(l, "chart.axis.share"))
 	for i, r := range rows {
 		y := top + rowH*float64(i)
-		var n int64
-		for v := 1; v <= 5; v++ {
-			n += r.Counts[v]
-		}
-		fmt.Fprintf(&b, `<g class="statement"><text x="%.1f" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, left-10, y+rowH/2-2, esc(r.Label))
+		n := r.Counts[1] + r.Counts[2] + r.Counts[3] + r.Counts[4] + r.Counts[5]
+		fmt.Fprintf(b, `<g class="statement"><title>%s</title>`, esc(desc[i]))
+		b.text(chartPad, y+lineH-2, "start", "#222", fit(r.Label, labelChars))
 		frac := func(v int) float64 {
 			if n == 0 {
 				return 0
@@ -135,23 +257,19 @@ func DistributionChart(id string, l i18n.Lang, rows []DistributionRow, scaleLabe
 			return float64(r.Counts[v]) / float64(n) * half
 		}
 		// Left side, from the centre outwards: half of 3, then 2, then 1.
-		xl := mid - frac(3)/2
-		segments := [6][2]float64{}
-		segments[3] = [2]float64{xl, frac(3)}
-		segments[2] = [2]float64{xl - frac(2), frac(2)}
-		segments[1] = [2]float64{xl - frac(2) - frac(1), frac(1)}
-		xr := mid + frac(3)/2
-		segments[4] = [2]float64{xr, frac(4)}
-		segments[5] = [2]float64{xr + frac(4), frac(5)}
+		xl, xr := mid-frac(3)/2, mid+frac(3)/2
+		segments := [6][2]float64{
+			1: {xl - frac(2) - frac(1), frac(1)}, 2: {xl - frac(2), frac(2)}, 3: {xl, frac(3)},
+			4: {xr, frac(4)}, 5: {xr + frac(4), frac(5)},
+		}
 		for v := 1; v <= 5; v++ {
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s</title></rect>`,
-				segments[v][0], y, segments[v][1], rowH-8, distColours[v], esc(fmt.Sprintf("%s, %d %s: %s (%s)", r.Label, v, scaleLabels[v], share(l, r.Counts[v], n), i18n.FormatInt(l, r.Counts[v]))))
+			fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s</title></rect>`,
+				segments[v][0], y+lineH+2, segments[v][1], rowH-lineH-8, distColours[v], esc(fmt.Sprintf("%s, %d %s: %s (%s)", r.Label, v, scaleLabels[v], share(l, r.Counts[v], n), i18n.FormatInt(l, r.Counts[v]))))
 		}
 		b.WriteString(`</g>`)
 	}
-	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`, mid, top-4, mid, h-16)
-	b.WriteString(`</svg>`)
-	return b.String()
+	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`, mid, top-4, mid, bottom)
+	return b.close()
 }
 
 func share(l i18n.Lang, x, n int64) string {
@@ -161,82 +279,273 @@ func share(l i18n.Lang, x, n int64) string {
 	return i18n.FormatPercent(l, float64(x)/float64(n), 0)
 }
 
-// TrendChart draws the index by period as a line with its interval band.
-// Where the instrument version changes, the line and band break and the
-// change is marked, since figures of different versions are not one
-// series.
-func TrendChart(id string, l i18n.Lang, points []TrendPoint) string {
-	const left, right, top, bottom = 60.0, 50.0, 30.0, 40.0
-	w, h := 720.0, 280.0
-	lo, hi := 100.0, -100.0
-	for _, p := range points {
-		if p.Valid {
-			lo, hi = math.Min(lo, p.Low), math.Max(hi, p.High)
+// series styles: colour and dash pattern, so that lines differ in print
+// and without colour too.
+var seriesStyles = [...]struct{ colour, dash string }{
+	{"#1f5f8b", ""}, {"#b2182b", "6 3"}, {"#1b7837", "2 3"}, {"#762a83", "8 3 2 3"},
+	{"#8c510a", "4 4"}, {"#01665e", "1 2"}, {"#c51b7d", "10 4"}, {"#4d4d4d", "3 2 1 2"},
+}
+
+// TrendChart draws the index of one group by period as a line with its
+// interval band. Where the instrument version changes, the line and band
+// break and the change is marked, since figures of different versions are
+// not one series.
+func TrendChart(id string, l i18n.Lang, points []TrendPoint) Chart {
+	return TrendChartOf(id, l, label(l, "report.trend"), []TrendSeries{{Points: points}})
+}
+
+// TrendChartOf draws the index of each series by period: one line per
+// series (a band for the interval when there is one series), a legend of
+// the series, the periods on the horizontal axis (every k-th labelled
+// where they would not fit) and the index on the vertical one. A series
+// breaks at periods without a value and where the instrument version
+// changes, which is marked.
+func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Chart {
+	// The periods of all series, in order.
+	var periods []string
+	seen := map[string]bool{}
+	for _, s := range series {
+		for _, p := range s.Points {
+			if !seen[p.Period] {
+				seen[p.Period] = true
+				periods = append(periods, p.Period)
+			}
 		}
 	}
-	lo = math.Max(-100, math.Floor(lo/20)*20)
-	hi = math.Min(100, math.Ceil(hi/20)*20)
-	if hi <= lo {
-		lo, hi = -100, 100
+	slices.Sort(periods)
+	pos := map[string]int{}
+	for i, p := range periods {
+		pos[p] = i
 	}
-	step := (w - left - right) / math.Max(1, float64(len(points)-1))
-	x := func(i int) float64 { return left + float64(i)*step }
-	y := func(v float64) float64 { return top + (hi-v)/(hi-lo)*(h-top-bottom) }
+	legend := 0
+	if len(series) > 1 {
+		legend = len(series)
+	}
+	const left, right = 44.0, 14.0
+	top := 12 + float64(legend)*lineH + 10
+	const plotH = 200.0
+	bottom := top + plotH
+	h := bottom + 3*lineH + 10
+	var vs []float64
+	for _, s := range series {
+		for _, p := range s.Points {
+			if p.Valid {
+				vs = append(vs, p.Low, p.High)
+			}
+		}
+	}
+	lo, hi := indexRange(vs...)
+	step := (chartW - left - right) / math.Max(1, float64(len(periods)-1))
+	x := func(i int) float64 {
+		if len(periods) == 1 {
+			return (left + chartW - right) / 2
+		}
+		return left + float64(i)*step
+	}
+	y := axis{lo, hi, bottom, top}
 	var desc []string
-	for _, p := range points {
-		if p.Valid {
-			desc = append(desc, fmt.Sprintf("%s %s (%s), n = %s", p.Period, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, scoring.Interval{Low: p.Low, High: p.High, Method: scoring.AdjustedWald}), i18n.FormatInt(l, p.N)))
-		} else {
-			desc = append(desc, p.Period+" "+label(l, "report.no-value"))
+	for _, s := range series {
+		var parts []string
+		for _, p := range s.Points {
+			if p.Valid {
+				parts = append(parts, fmt.Sprintf("%s %s (%s), n = %s", p.Period, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, scoring.Interval{Low: p.Low, High: p.High, Method: scoring.AdjustedWald}), i18n.FormatInt(l, p.N)))
+			} else {
+				parts = append(parts, p.Period+" "+label(l, "report.no-value"))
+			}
+		}
+		d := strings.Join(parts, "; ")
+		if s.Label != "" {
+			d = s.Label + ": " + d
+		}
+		desc = append(desc, d)
+	}
+	b := &svg{title: title, desc: strings.Join(desc, ". ")}
+	b.open(id, h)
+	for i, s := range series[:legend] {
+		st := seriesStyles[i%len(seriesStyles)]
+		ly := 12 + float64(i)*lineH
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2" stroke-dasharray="%s"/>`, chartPad, ly-4, chartPad+24, ly-4, st.colour, st.dash)
+		b.text(chartPad+30, ly, "start", "#222", fit(s.Label, labelChars-4))
+	}
+	tick := ticks(lo, hi)
+	for v := math.Ceil(lo/tick) * tick; v <= hi+1e-9; v += tick {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, left, y.at(v), chartW-right, y.at(v))
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end" dominant-baseline="middle" fill="#555">%s</text>`, left-6, y.at(v), esc(i18n.FormatDecimal(l, v, 0)))
+	}
+	fmt.Fprintf(b, `<text transform="translate(12 %.1f) rotate(-90)" text-anchor="middle" dominant-baseline="middle" fill="#333">%s</text>`, (top+bottom)/2, esc(label(l, "chart.axis.index")))
+	// Every k-th period labelled: a label takes about 60 units.
+	every := int(math.Ceil(60 / math.Max(step, 1)))
+	if len(periods) == 1 {
+		every = 1
+	}
+	for i, p := range periods {
+		if i%every == 0 || i == len(periods)-1 && (len(periods)-1)%every >= every/2+1 {
+			b.text(x(i), bottom+lineH, "middle", "#555", p)
 		}
 	}
-	var b strings.Builder
-	svgOpen(&b, id, w, h, label(l, "report.trend"), strings.Join(desc, "; "))
-	for v := lo; v <= hi; v += 20 {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/><text x="%.1f" y="%.1f" text-anchor="end" dominant-baseline="middle" fill="#555">%s</text>`,
-			left, y(v), w-right, y(v), left-6, y(v), esc(i18n.FormatDecimal(l, v, 0)))
-	}
-	// Segments of one instrument version with values.
-	var seg []int
-	flush := func() {
-		if len(seg) == 0 {
-			return
+	b.text((left+chartW-right)/2, bottom+2*lineH+4, "middle", "#333", label(l, "chart.axis.period"))
+	for si, s := range series {
+		st := seriesStyles[si%len(seriesStyles)]
+		pts := s.Points
+		var seg []TrendPoint
+		flush := func() {
+			if len(seg) == 0 {
+				return
+			}
+			var band, line []string
+			for _, p := range seg {
+				band = append(band, fmt.Sprintf("%.1f,%.1f", x(pos[p.Period]), y.at(p.High)))
+				line = append(line, fmt.Sprintf("%.1f,%.1f", x(pos[p.Period]), y.at(p.Estimate)))
+			}
+			if len(series) == 1 {
+				for k := len(seg) - 1; k >= 0; k-- {
+					band = append(band, fmt.Sprintf("%.1f,%.1f", x(pos[seg[k].Period]), y.at(seg[k].Low)))
+				}
+				fmt.Fprintf(b, `<polygon class="band" points="%s" fill="%s" fill-opacity="0.15"/>`, strings.Join(band, " "), st.colour)
+			}
+			fmt.Fprintf(b, `<polyline class="line" points="%s" fill="none" stroke="%s" stroke-width="2" stroke-dasharray="%s"/>`, strings.Join(line, " "), st.colour, st.dash)
+			seg = seg[:0]
 		}
-		var band, line []string
-		for _, i := range seg {
-			band = append(band, fmt.Sprintf("%.1f,%.1f", x(i), y(points[i].High)))
-			line = append(line, fmt.Sprintf("%.1f,%.1f", x(i), y(points[i].Estimate)))
+		for i, p := range pts {
+			if i > 0 && p.Instrument != pts[i-1].Instrument {
+				flush()
+				bx := (x(pos[pts[i-1].Period]) + x(pos[p.Period])) / 2
+				fmt.Fprintf(b, `<g class="version-break"><title>%s: %s → %s</title><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#b2182b" stroke-dasharray="6 4"/>`,
+					esc(capitalize(label(l, "report.version-break"))), esc(pts[i-1].Instrument), esc(p.Instrument), bx, top-6, bx, bottom)
+				b.text(bx, top-8, "middle", "#b2182b", label(l, "report.version-break"))
+				b.WriteString(`</g>`)
+			}
+			if p.Valid {
+				seg = append(seg, p)
+			} else {
+				flush()
+			}
 		}
-		for k := len(seg) - 1; k >= 0; k-- {
-			band = append(band, fmt.Sprintf("%.1f,%.1f", x(seg[k]), y(points[seg[k]].Low)))
-		}
-		fmt.Fprintf(&b, `<polygon class="band" points="%s" fill="#1f5f8b" fill-opacity="0.15"/>`, strings.Join(band, " "))
-		fmt.Fprintf(&b, `<polyline class="line" points="%s" fill="none" stroke="#1f5f8b" stroke-width="2"/>`, strings.Join(line, " "))
-		seg = seg[:0]
-	}
-	for i, p := range points {
-		if i > 0 && p.Instrument != points[i-1].Instrument {
-			flush()
-			bx := (x(i-1) + x(i)) / 2
-			fmt.Fprintf(&b, `<g class="version-break"><title>%s: %s → %s</title><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#b2182b" stroke-dasharray="6 4"/><text x="%.1f" y="%.1f" text-anchor="middle" fill="#b2182b">%s</text></g>`,
-				esc(capitalize(label(l, "report.version-break"))), esc(points[i-1].Instrument), esc(p.Instrument), bx, top-10, bx, h-bottom, bx, top-14, esc(label(l, "report.version-break")))
-		}
-		if p.Valid {
-			seg = append(seg, i)
-		} else {
-			flush()
-		}
-	}
-	flush()
-	for i, p := range points {
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">%s</text>`, x(i), h-bottom+18, esc(p.Period))
-		if p.Valid {
-			// A whisker too, so a month standing alone (its neighbours
+		flush()
+		for _, p := range pts {
+			if !p.Valid {
+				continue
+			}
+			// A whisker too, so a period standing alone (its neighbours
 			// without value) still shows its interval.
-			fmt.Fprintf(&b, `<line class="whisker" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#1f5f8b"/>`, x(i), y(p.Low), x(i), y(p.High))
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="#1f5f8b"><title>%s</title></circle>`, x(i), y(p.Estimate), esc(desc[i]))
+			px := x(pos[p.Period])
+			if len(series) == 1 {
+				fmt.Fprintf(b, `<line class="whisker" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>`, px, y.at(p.Low), px, y.at(p.High), st.colour)
+			}
+			tip := fmt.Sprintf("%s %s (%s), n = %s", p.Period, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, scoring.Interval{Low: p.Low, High: p.High, Method: scoring.AdjustedWald}), i18n.FormatInt(l, p.N))
+			if s.Label != "" {
+				tip = s.Label + ": " + tip
+			}
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s"><title>%s</title></circle>`, px, y.at(p.Estimate), st.colour, esc(tip))
 		}
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	return b.close()
+}
+
+// FunnelChart draws each unit's index against its number of respondents,
+// with the overall index as the centre line and the 95 % and 99.8 %
+// control limits around it ([scoring.IndexFunnel]): a unit outside the
+// limits differs by more than chance at its size. Units are dots; those
+// outside the 99.8 % limits are drawn as squares and named.
+func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, limits []scoring.FunnelLimits) Chart {
+	const left, right, top, plotH = 44.0, 14.0, 44.0, 220.0
+	bottom := top + plotH
+	h := bottom + 3*lineH + 10
+	var maxN int64 = 1
+	vs := []float64{target}
+	for _, p := range points {
+		maxN = max(maxN, p.N)
+		vs = append(vs, p.Estimate)
+	}
+	for _, f := range limits {
+		maxN = max(maxN, f.N)
+		vs = append(vs, f.Low998, f.High998)
+	}
+	lo, hi := indexRange(vs...)
+	xs := axis{0, float64(maxN) * 1.05, left, chartW - right}
+	ys := axis{lo, hi, bottom, top}
+	limitAt := func(n int64) (scoring.FunnelLimits, bool) {
+		for _, f := range limits {
+			if f.N == n {
+				return f, true
+			}
+		}
+		return scoring.FunnelLimits{}, false
+	}
+	var desc []string
+	outside := label(l, "chart.outside")
+	for _, p := range points {
+		d := fmt.Sprintf("%s %s, n = %s", p.Label, value(l, scoring.Index, p.Estimate), i18n.FormatInt(l, p.N))
+		if f, ok := limitAt(p.N); ok && (p.Estimate < f.Low998 || p.Estimate > f.High998) {
+			d += " (" + outside + ")"
+		}
+		desc = append(desc, d)
+	}
+	b := &svg{title: label(l, "chart.funnel"), desc: capitalize(label(l, "chart.reference")) + " " + value(l, scoring.Index, target) + ". " + strings.Join(desc, "; ")}
+	b.open(id, h)
+	// Legend.
+	fmt.Fprintf(b, `<line x1="%.1f" y1="8" x2="%.1f" y2="8" stroke="#555" stroke-dasharray="5 3"/>`, chartPad, chartPad+24)
+	b.text(chartPad+30, 12, "start", "#222", label(l, "chart.limits95"))
+	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555"/>`, chartPad, 8+lineH, chartPad+24, 8+lineH)
+	b.text(chartPad+30, 12+lineH, "start", "#222", label(l, "chart.limits998"))
+	tick := ticks(lo, hi)
+	for v := math.Ceil(lo/tick) * tick; v <= hi+1e-9; v += tick {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/>`, left, ys.at(v), chartW-right, ys.at(v))
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end" dominant-baseline="middle" fill="#555">%s</text>`, left-6, ys.at(v), esc(i18n.FormatDecimal(l, v, 0)))
+	}
+	fmt.Fprintf(b, `<text transform="translate(12 %.1f) rotate(-90)" text-anchor="middle" dominant-baseline="middle" fill="#333">%s</text>`, (top+bottom)/2, esc(label(l, "chart.axis.index")))
+	nStep := niceStep(float64(maxN))
+	for v := 0.0; v <= xs.hi; v += nStep {
+		b.text(xs.at(v), bottom+lineH, "middle", "#555", i18n.FormatInt(l, int64(v)))
+	}
+	b.text((left+chartW-right)/2, bottom+2*lineH+4, "middle", "#333", label(l, "chart.axis.respondents"))
+	fmt.Fprintf(b, `<line class="centre" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"><title>%s</title></line>`, left, ys.at(target), chartW-right, ys.at(target), esc(label(l, "chart.reference")+" "+value(l, scoring.Index, target)))
+	path := func(get func(scoring.FunnelLimits) float64) string {
+		var pts []string
+		for _, f := range limits {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", xs.at(float64(f.N)), ys.at(get(f))))
+		}
+		return strings.Join(pts, " ")
+	}
+	for _, lim := range []struct {
+		get  func(scoring.FunnelLimits) float64
+		dash string
+	}{
+		{func(f scoring.FunnelLimits) float64 { return f.Low95 }, "5 3"}, {func(f scoring.FunnelLimits) float64 { return f.High95 }, "5 3"},
+		{func(f scoring.FunnelLimits) float64 { return f.Low998 }, ""}, {func(f scoring.FunnelLimits) float64 { return f.High998 }, ""},
+	} {
+		fmt.Fprintf(b, `<polyline class="limit" points="%s" fill="none" stroke="#555" stroke-dasharray="%s"/>`, path(lim.get), lim.dash)
+	}
+	for i, p := range points {
+		px, py := xs.at(float64(p.N)), ys.at(p.Estimate)
+		fmt.Fprintf(b, `<g class="unit"><title>%s</title>`, esc(desc[i]))
+		if strings.HasSuffix(desc[i], "("+outside+")") {
+			fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="9" height="9" fill="#b2182b"/>`, px-4.5, py-4.5)
+			anchor := "start"
+			if px > chartW*0.6 {
+				anchor = "end"
+			}
+			dx := 8.0
+			if anchor == "end" {
+				dx = -8
+			}
+			b.text(px+dx, py+4, anchor, "#222", fit(p.Label, 24))
+		} else {
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="4" fill="#1f5f8b" fill-opacity="0.8"/>`, px, py)
+		}
+		b.WriteString(`</g>`)
+	}
+	return b.close()
+}
+
+// niceStep is a round step giving about four labels from 0 to max.
+func niceStep(max float64) float64 {
+	raw := max / 4
+	mag := math.Pow(10, math.Floor(math.Log10(math.Max(raw, 1))))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*mag >= raw {
+			return m * mag
+		}
+	}
+	return 10 * mag
 }

@@ -80,13 +80,13 @@ func UnitReport(in UnitInput, o Options) (*Document, error) {
 				Block{Heading: label(l, "report.weakest")}, Block{List: weak})
 		}
 		if rows := tbl.DistributionRows(unit); len(rows) > 0 {
-			chart := DistributionChart("unit-distribution", l, rows, tbl.agreeLabels())
-			doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "chart.distribution")}, Block{Chart: chart, Alt: altText(chart)})
+			c := DistributionChart("unit-distribution", l, rows, tbl.agreeLabels())
+			doc.Blocks = append(doc.Blocks, Block{Heading: c.Title}, Block{Chart: &c})
 		}
 	}
 	if points, data := trend(in, o); len(points) > 0 {
-		chart := TrendChart("trend", l, points)
-		doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "report.trend")}, Block{Chart: chart, Alt: altText(chart), Data: data})
+		c := TrendChart("trend", l, points)
+		doc.Blocks = append(doc.Blocks, Block{Heading: c.Title}, Block{Chart: &c, Data: data})
 	}
 	doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "report.comments")})
 	commentMin := int64(scoring.DefaultCommentMin)

@@ -2,7 +2,9 @@
 // serves a unit's survey template as an accessible HTML form in the
 // language of the browser's Accept-Language header (with a language
 // switch), validates submissions with the library and shows localized
-// errors next to the questions, redacts personal data in comments,
+// messages next to the questions and in a summary, redacts personal data
+// in comments, refuses cross-origin submissions, flags feedback that
+// needs a quick reaction to a notifier,
 // appends accepted responses to an NDJSON file, and keeps contact
 // requests apart, under IDs unrelated to the responses'. As a reference
 // deployment it sets read, write and idle timeouts, limits the size of
@@ -17,9 +19,11 @@ import (
 	"flag"
 	"log"
 	"os"
+	"strings"
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/scoring"
 )
 
 // healthStation is the template of the example unit: four national
@@ -55,6 +59,16 @@ func main() {
 	}
 	defer f.Close()
 	s := NewServer(map[string]*catalogue.Template{"health-station": t}, f, &MemoryContacts{})
+	s.Names = map[string]map[i18n.Lang]string{"health-station": {
+		i18n.Finnish: "Keskustan terveysasema", i18n.Swedish: "Centrums hälsostation", i18n.English: "Central health station",
+	}}
+	// Feedback that needs a quick reaction is logged here; a vendor
+	// would send it to the unit's staff.
+	s.Triage = scoring.DefaultTriage()
+	s.Notifier = NotifierFunc(func(a Alert) error {
+		log.Printf("triage: unit %s on %s: %s (contact request %q)", a.Unit, a.Day, strings.Join(a.Reasons, "; "), a.ContactID)
+		return nil
+	})
 	log.Printf("serving http://%s/form/health-station", *addr)
 	log.Fatal(s.HTTPServer(*addr).ListenAndServe())
 }

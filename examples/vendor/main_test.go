@@ -3,19 +3,27 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/scoring"
 	"github.com/palaute/palaute/survey"
 )
 
-func newTestServer(t *testing.T) (*httptest.Server, *bytes.Buffer, *MemoryContacts) {
+// newTestServer starts the example's server with a fixed clock, unit
+// names and triage to a recorder; configure, if given, changes it before
+// it starts.
+func newTestServer(t *testing.T, configure ...func(*Server)) (*httptest.Server, *bytes.Buffer, *MemoryContacts) {
 	tmpl, err := healthStation()
 	if err != nil {
 		t.Fatal(err)
@@ -25,9 +33,39 @@ func newTestServer(t *testing.T) (*httptest.Server, *bytes.Buffer, *MemoryContac
 	s := NewServer(map[string]*catalogue.Template{"health-station": tmpl}, &out, contacts)
 	s.Now = func() time.Time { return time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC) }
 	s.Validator.Now = s.Now()
-	ts := httptest.NewServer(s.Handler())
+	s.Names = map[string]map[i18n.Lang]string{"health-station": {i18n.Finnish: "Keskustan terveysasema", i18n.Swedish: "Centrums hälsostation"}}
+	h := &testHandler{s: s, Handler: s.Handler()}
+	s.Triage = scoring.DefaultTriage()
+	s.Notifier = NotifierFunc(h.notify)
+	for _, c := range configure {
+		c(s)
+	}
+	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	return ts, &out, contacts
+}
+
+// testHandler keeps the server and the alerts it sent, for tests that
+// look at them.
+type testHandler struct {
+	s *Server
+	http.Handler
+	mu     sync.Mutex
+	alerts []Alert
+	fail   error // what notify returns
+}
+
+func (h *testHandler) notify(a Alert) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.alerts = append(h.alerts, a)
+	return h.fail
+}
+
+func (h *testHandler) sent() []Alert {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.alerts)
 }
 
 func get(t *testing.T, url, acceptLanguage string) (int, string) {
@@ -69,7 +107,7 @@ func TestFormLanguages(t *testing.T) {
 		t.Error("?lang=en ignored")
 	}
 	// Every question is a fieldset with a legend, or a labelled textarea.
-	if strings.Count(page, "<fieldset id=\"q-") != 6 || !strings.Contains(page, `<label for="q-comment">`) {
+	if strings.Count(page, "<fieldset id=\"q-") != 6 || !strings.Contains(page, `<label for="q-comment-text">`) {
 		t.Error("questions not grouped accessibly")
 	}
 	if code, _ := get(t, ts.URL+"/form/nowhere", "fi"); code != 404 {
@@ -131,6 +169,32 @@ func TestSubmit(t *testing.T) {
 	}
 }
 
+// visibleText is the text of a page a person reads: without tags and
+// attributes.
+func visibleText(page string) string {
+	var b strings.Builder
+	d := xml.NewDecoder(strings.NewReader(page))
+	d.Strict = false
+	inStyle := false
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return b.String()
+		}
+		switch x := tok.(type) {
+		case xml.StartElement:
+			inStyle = x.Name.Local == "style"
+		case xml.EndElement:
+			inStyle = false
+		case xml.CharData:
+			if !inStyle {
+				b.Write(x)
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
 func TestSubmitErrors(t *testing.T) {
 	ts, out, _ := newTestServer(t)
 	res, page := post(t, ts, "?lang=sv", url.Values{"recommend": {"12"}, "access": {"five"}, "safety": {"4"}})
@@ -139,21 +203,111 @@ func TestSubmitErrors(t *testing.T) {
 	}
 	wellFormed(t, page)
 	for _, want := range []string{
-		"Kontrollera de markerade punkterna.",
-		`<p class="error" id="q-recommend-error">värdet finns inte på frågans skala: angivet &#34;12&#34; (förväntat 0–10)</p>`,
-		`<p class="error" id="q-access-error">värdet kan inte läsas: angivet &#34;five&#34;</p>`,
+		"Formuläret har 2 punkter att rätta:",
+		// The summary links each problem to its question, by its text.
+		`<li><a href="#q-recommend">1. Hur sannolikt är det att du skulle rekommendera`,
+		`<li><a href="#q-access">2. Jag fick hjälp när jag behövde den</a>: Välj ett av alternativen.</li>`,
+		`<fieldset id="q-recommend" class="invalid" aria-describedby="q-recommend-error">`,
+		`<p class="error" id="q-recommend-error">Välj ett av alternativen.</p>`,
+		`<p class="error" id="q-access-error">Välj ett av alternativen.</p>`,
 		`value="4" checked="checked"`, // the valid answer is kept in the form
+		"Respons om enheten: Centrums hälsostation",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("error page lacks %q", want)
 		}
 	}
+	// What a person reads names no item IDs and echoes no internals.
+	text := visibleText(page)
+	for _, internal := range []string{"recommend", "access", "five", "12", "0–10", "health-station"} {
+		if strings.Contains(text, internal) {
+			t.Errorf("the page shows %q to the respondent:\n%s", internal, text)
+		}
+	}
 	if out.Len() != 0 {
 		t.Error("a rejected response was stored")
 	}
-	// An empty submission is rejected with a general message.
+	// An empty submission marks the first question and says what to do.
 	res, page = post(t, ts, "?lang=en", url.Values{})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "response has no answers") {
-		t.Errorf("empty submission: %d", res.StatusCode)
+	if res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, `<fieldset id="q-recommend" class="invalid"`) ||
+		!strings.Contains(page, `<a href="#q-recommend">1. How likely`) ||
+		!strings.Contains(page, "Please answer at least one question.") {
+		t.Errorf("empty submission: %d\n%s", res.StatusCode, page)
+	}
+}
+
+// TestCrossOriginRefused posts the form as another site would make a
+// visitor's browser do: refused, in the visitor's language, nothing
+// stored. The same post from the form's own page is accepted.
+func TestCrossOriginRefused(t *testing.T) {
+	ts, out, _ := newTestServer(t)
+	form := url.Values{"recommend": {"9"}}
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}} {
+		req, _ := http.NewRequest("POST", ts.URL+"/form/health-station?lang=sv", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(string(b), "Formuläret har gått ut") {
+			t.Errorf("%v: %d\n%s", h, res.StatusCode, b)
+		}
+	}
+	if out.Len() != 0 {
+		t.Fatal("a cross-origin submission was stored")
+	}
+	req, _ := http.NewRequest("POST", ts.URL+"/form/health-station?lang=sv", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || out.Len() == 0 {
+		t.Errorf("same-origin submission: %d", res.StatusCode)
+	}
+}
+
+// TestTriageNotified submits feedback that the default rules flag (a
+// recommendation of 1 and a contact request) and feedback they do not:
+// the notifier hears of the first only, with reasons and the contact
+// request's ID, and nothing that joins it to the stored response.
+func TestTriageNotified(t *testing.T) {
+	ts, out, contacts := newTestServer(t)
+	h := ts.Config.Handler.(*testHandler)
+	post(t, ts, "?lang=fi", url.Values{"recommend": {"9"}, "access": {"5"}})
+	if alerts := h.sent(); len(alerts) != 0 {
+		t.Fatalf("unflagged feedback notified: %+v", alerts)
+	}
+	post(t, ts, "?lang=fi", url.Values{"recommend": {"1"}, "contact-phone": {"040 123 4567"}})
+	alerts := h.sent()
+	if len(alerts) != 1 {
+		t.Fatalf("alerts: %+v", alerts)
+	}
+	a := alerts[0]
+	if a.Unit != "health-station" || a.Day != "2025-03-14" || len(a.Reasons) != 2 || a.ContactID != contacts.All()[0].ID {
+		t.Errorf("alert %+v", a)
+	}
+	for _, r := range a.Reasons {
+		if r == "" || strings.Contains(out.String(), a.ContactID) {
+			t.Errorf("alert %+v", a)
+		}
+	}
+	// A failing notifier loses no response.
+	h.mu.Lock()
+	h.fail = errors.New("mail server down")
+	h.mu.Unlock()
+	before := strings.Count(out.String(), "\n")
+	res, _ := post(t, ts, "?lang=fi", url.Values{"recommend": {"0"}})
+	if res.StatusCode != http.StatusSeeOther || strings.Count(out.String(), "\n") != before+1 {
+		t.Errorf("with a failing notifier: %d", res.StatusCode)
 	}
 }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"crypto/rand"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html"
+	"html/template"
 	"io"
+	"log"
 	"maps"
 	"net/http"
 	"net/url"
@@ -18,6 +22,7 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/scoring"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -76,6 +81,15 @@ type Server struct {
 	// Limit bounds the submissions of one client; the zero value means
 	// DefaultRateLimit. Set it before the first request.
 	Limit RateLimit
+	// Names are the units' names shown on their forms, by unit code and
+	// language (Finnish where a language has none; the code without any).
+	Names map[string]map[i18n.Lang]string
+	// Triage flags submissions that need a quick reaction, and Notifier
+	// is told of them, with reasons in StaffLang (zero: Finnish). Without
+	// either, nothing is flagged.
+	Triage    *scoring.Triage
+	Notifier  Notifier
+	StaffLang i18n.Lang
 
 	mu      sync.Mutex // guards out
 	out     *survey.NDJSONEncoder
@@ -140,114 +154,186 @@ func label(l i18n.Lang, key string) string {
 }
 
 // Handler returns the HTTP handler: GET and POST /form/{unit}, GET
-// /thanks.
+// /thanks. Cross-origin POSTs are refused (http.CrossOriginProtection,
+// which reads the browser's Sec-Fetch-Site and Origin headers), so that
+// another site cannot submit feedback in a visitor's name; the refusal
+// is a page in the visitor's language.
 func (s *Server) Handler() http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.message(w, r, http.StatusForbidden, lang(r), "form.expired")
+	}))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /form/{unit}", s.form)
 	mux.HandleFunc("POST /form/{unit}", s.submit)
 	mux.HandleFunc("GET /thanks", func(w http.ResponseWriter, r *http.Request) {
 		l := lang(r)
-		page(w, http.StatusOK, l, label(l, "form.thanks"), "<p>"+esc(label(l, "form.thanks"))+"</p>")
+		s.message(w, r, http.StatusOK, l, "form.thanks")
 	})
-	return mux
+	return csrf.Handler(mux)
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+//go:embed page.html
+var pageHTML string
 
-func page(w http.ResponseWriter, status int, l i18n.Lang, title, body string) {
+var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+
+// view is what the page template shows: a message page (Paragraphs) or
+// a form (Form).
+type view struct {
+	Lang                 i18n.Lang
+	Title, Unit          string
+	UnitLabel, LangLabel string
+	Langs                []langLink
+	Paragraphs           []string
+	Form                 *formView
+	Problems             []problem
+	ErrorsTitle          string
+	Intro, Action        string
+	RoleLabel            string
+	Roles                []option
+	ContactLabel         string
+	ContactNote          string
+	Contact              []contactField
+	Submit               string
+}
+
+type langLink struct {
+	Lang    i18n.Lang
+	Name    string
+	URL     string
+	Current bool
+}
+
+type formView struct{ Questions []questionView }
+
+type questionView struct {
+	ID, Item       string
+	Number         int
+	Text, TextLang string
+	Open, Scale    bool
+	Value          string
+	Low, High      string // the 0–10 scale's end labels
+	Options        []option
+	Problems       []string
+}
+
+type option struct {
+	Name, Value, Text, Label string
+	Checked                  bool
+}
+
+// problem is one entry of the summary at the top of the form: a link to
+// its question, the question's text and what to do.
+type problem struct {
+	Anchor, Question, Message string
+}
+
+type contactField struct {
+	Name, Label, Type, Autocomplete, Value string
+}
+
+// message writes a page with a title and paragraphs, for the thanks page
+// and for errors.
+func (s *Server) message(w http.ResponseWriter, r *http.Request, status int, l i18n.Lang, key string) {
+	text := label(l, key)
+	s.write(w, status, view{Lang: l, Title: text, Paragraphs: []string{text}})
+}
+
+func (s *Server) write(w http.ResponseWriter, status int, v view) {
+	var b bytes.Buffer
+	if err := pageTemplate.Execute(&b, v); err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Language", l.String())
+	w.Header().Set("Content-Language", v.Lang.String())
 	w.WriteHeader(status)
-	fmt.Fprintf(w, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>%s</title>\n<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem}fieldset{margin:1rem 0;border:1px solid #ccc}.error{color:#a00;font-weight:bold}label{margin-right:.6rem;display:inline-block}</style>\n</head>\n<body>\n%s\n</body>\n</html>\n", l, esc(title), body)
+	w.Write(b.Bytes())
+}
+
+// unitName returns the name of a unit shown to people, in language l if
+// it has one, else in Finnish, else the unit's code.
+func (s *Server) unitName(unit string, l i18n.Lang) string {
+	names := s.Names[unit]
+	return cmp.Or(names[l], names[i18n.Finnish], unit)
 }
 
 func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	t, ok := s.Templates[r.PathValue("unit")]
 	if !ok {
-		page(w, http.StatusNotFound, l, label(l, "form.not-found"), "<p>"+esc(label(l, "form.not-found"))+"</p>")
+		s.message(w, r, http.StatusNotFound, l, "form.not-found")
 		return
 	}
 	s.render(w, http.StatusOK, l, r.PathValue("unit"), t, nil, nil)
 }
 
 // render writes the form, with the values given and the problems found
-// next to their questions.
+// next to their questions and in a summary at the top; problems[""] are
+// about the whole form.
 func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, unit string, t *catalogue.Template, values url.Values, problems map[string][]string) {
 	form, err := t.Render(l, i18n.Finnish)
 	if err != nil {
-		page(w, http.StatusInternalServerError, l, label(l, "form.not-found"), "<p>"+esc(label(l, "form.not-found"))+"</p>")
+		s.message(w, nil, http.StatusInternalServerError, l, "form.not-found")
 		return
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "<nav aria-label=\"%s\">", esc(label(l, "form.language")))
+	v := view{
+		Lang: l, Title: form.Title.Value, Unit: s.unitName(unit, l), UnitLabel: label(l, "form.unit"), LangLabel: label(l, "form.language"),
+		Form: &formView{}, ErrorsTitle: label(l, "form.errors"), Intro: label(l, "form.intro"),
+		Action:    "/form/" + url.PathEscape(unit) + "?lang=" + l.String(),
+		RoleLabel: label(l, "form.role"), ContactLabel: label(l, "form.contact"), ContactNote: label(l, "form.contact-note"),
+		Submit: label(l, "form.submit"),
+	}
 	for _, other := range matcher.Supported() {
-		if other == l {
-			fmt.Fprintf(&b, " <strong lang=\"%s\">%s</strong>", other, esc(other.Autonym()))
-			continue
-		}
-		fmt.Fprintf(&b, " <a href=\"?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a>", other, other, other, esc(other.Autonym()))
+		v.Langs = append(v.Langs, langLink{Lang: other, Name: other.Autonym(), URL: "?lang=" + other.String(), Current: other == l})
 	}
-	b.WriteString("</nav>\n")
-	fmt.Fprintf(&b, "<h1>%s</h1>\n<p>%s</p>\n", esc(form.Title.Value), esc(label(l, "form.intro")))
-	if len(problems) > 0 {
-		fmt.Fprintf(&b, "<p class=\"error\" role=\"alert\">%s</p>\n", esc(label(l, "form.errors")))
-		for _, p := range problems[""] {
-			fmt.Fprintf(&b, "<p class=\"error\">%s</p>\n", esc(p))
-		}
+	for _, p := range problems[""] {
+		v.Problems = append(v.Problems, problem{Message: p})
 	}
-	fmt.Fprintf(&b, "<form method=\"post\" action=\"/form/%s?lang=%s\">\n", url.PathEscape(unit), l)
 	for i, q := range form.Questions {
-		id := "q-" + q.Item
-		textLang := ""
+		qv := questionView{ID: "q-" + q.Item, Item: q.Item, Number: i + 1, Text: q.Text.Value, Open: q.Section == catalogue.SectionOpen,
+			Value: values.Get(q.Item), Problems: problems[q.Item]}
 		if q.Text.Fallback {
-			textLang = fmt.Sprintf(" lang=\"%s\"", q.Text.Lang)
+			qv.TextLang = q.Text.Lang.String()
 		}
-		errID := ""
-		if len(problems[q.Item]) > 0 {
-			errID = fmt.Sprintf(" aria-describedby=\"%s-error\"", id)
+		for _, p := range qv.Problems {
+			v.Problems = append(v.Problems, problem{Anchor: qv.ID, Question: fmt.Sprintf("%d. %s", qv.Number, qv.Text), Message: p})
 		}
-		if q.Section == catalogue.SectionOpen {
-			fmt.Fprintf(&b, "<p><label for=\"%s\"%s>%d. %s</label><br/><textarea id=\"%s\" name=\"%s\" rows=\"4\" cols=\"50\"%s>%s</textarea></p>\n",
-				id, textLang, i+1, esc(q.Text.Value), id, q.Item, errID, esc(values.Get(q.Item)))
-			continue
-		}
-		fmt.Fprintf(&b, "<fieldset id=\"%s\"%s><legend%s>%d. %s</legend>\n", id, errID, textLang, i+1, esc(q.Text.Value))
-		for _, p := range problems[q.Item] {
-			fmt.Fprintf(&b, "<p class=\"error\" id=\"%s-error\">%s</p>\n", id, esc(p))
-		}
+		qv.Scale = len(q.Options) == 11 && !slices.ContainsFunc(q.Options, func(o catalogue.Option) bool { return o.CantSay })
 		for _, o := range q.Options {
-			v := strconv.Itoa(o.Value)
-			checked := ""
-			if values.Get(q.Item) == v {
-				checked = " checked=\"checked\""
-			}
-			text := v
+			ov := option{Name: q.Item, Value: strconv.Itoa(o.Value), Checked: values.Get(q.Item) == strconv.Itoa(o.Value)}
+			ov.Text = ov.Value
 			if o.Label != nil {
-				text = v + " " + o.Label.Value
+				ov.Label = o.Label.Value
+				ov.Text = ov.Value + " " + o.Label.Value
 				if o.CantSay {
-					text = o.Label.Value
+					ov.Text = o.Label.Value
 				}
 			}
-			fmt.Fprintf(&b, "<label><input type=\"radio\" name=\"%s\" value=\"%s\"%s/> %s</label>\n", q.Item, v, checked, esc(text))
+			if qv.Scale && o.Label != nil {
+				if o.Value == q.Options[0].Value {
+					qv.Low = ov.Value + " = " + o.Label.Value
+				} else {
+					qv.High = ov.Value + " = " + o.Label.Value
+				}
+			}
+			qv.Options = append(qv.Options, ov)
 		}
-		b.WriteString("</fieldset>\n")
+		v.Form.Questions = append(v.Form.Questions, qv)
 	}
-	fmt.Fprintf(&b, "<fieldset><legend>%s</legend>\n", esc(label(l, "form.role")))
+	if len(problems) > 0 && len(v.Problems) > 0 {
+		v.ErrorsTitle = fmt.Sprintf(label(l, "form.errors-count"), len(v.Problems))
+	}
 	for _, role := range []survey.Role{survey.RoleClient, survey.RoleRelative} {
-		checked := ""
-		if values.Get("role") == role.String() || values.Get("role") == "" && role == survey.RoleClient {
-			checked = " checked=\"checked\""
-		}
-		fmt.Fprintf(&b, "<label><input type=\"radio\" name=\"role\" value=\"%s\"%s/> %s</label>\n", role, checked, esc(label(l, "role."+role.String())))
+		checked := values.Get("role") == role.String() || values.Get("role") == "" && role == survey.RoleClient
+		v.Roles = append(v.Roles, option{Value: role.String(), Text: label(l, "role."+role.String()), Checked: checked})
 	}
-	b.WriteString("</fieldset>\n")
-	fmt.Fprintf(&b, "<fieldset><legend>%s</legend>\n<p>%s</p>\n", esc(label(l, "form.contact")), esc(label(l, "form.contact-note")))
-	for _, f := range []struct{ name, key, typ string }{{"contact-name", "form.name", "text"}, {"contact-phone", "form.phone", "tel"}, {"contact-email", "form.email", "email"}} {
-		fmt.Fprintf(&b, "<p><label for=\"%s\">%s</label> <input id=\"%s\" name=\"%s\" type=\"%s\" value=\"%s\"/></p>\n", f.name, esc(label(l, f.key)), f.name, f.name, f.typ, esc(values.Get(f.name)))
+	for _, f := range []contactField{{"contact-name", "form.name", "text", "name", ""}, {"contact-phone", "form.phone", "tel", "tel", ""}, {"contact-email", "form.email", "email", "email", ""}} {
+		f.Label, f.Value = label(l, f.Label), values.Get(f.Name)
+		v.Contact = append(v.Contact, f)
 	}
-	fmt.Fprintf(&b, "</fieldset>\n<p><button type=\"submit\">%s</button></p>\n</form>", esc(label(l, "form.submit")))
-	page(w, status, l, form.Title.Value, b.String())
+	s.write(w, status, v)
 }
 
 // helsinki is the zone of contact requests' days.
@@ -273,7 +359,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	unit := r.PathValue("unit")
 	t, ok := s.Templates[unit]
 	if !ok {
-		page(w, http.StatusNotFound, l, label(l, "form.not-found"), "<p>"+esc(label(l, "form.not-found"))+"</p>")
+		s.message(w, r, http.StatusNotFound, l, "form.not-found")
 		return
 	}
 	s.once.Do(func() {
@@ -285,12 +371,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	})
 	if ok, wait := s.limiter.allow(clientOf(r)); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		page(w, http.StatusTooManyRequests, l, label(l, "form.too-many"), "<p>"+esc(label(l, "form.too-many"))+"</p>")
+		s.message(w, r, http.StatusTooManyRequests, l, "form.too-many")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		page(w, http.StatusBadRequest, l, label(l, "form.unreadable"), "<p>"+esc(label(l, "form.unreadable"))+"</p>")
+		s.message(w, r, http.StatusBadRequest, l, "form.unreadable")
 		return
 	}
 	now := s.now()
@@ -310,8 +396,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		default:
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				e := &survey.ValidationError{Value: v, Err: survey.ErrSyntax}
-				problems[it.ID()] = append(problems[it.ID()], e.Message(l))
+				problems[it.ID()] = append(problems[it.ID()], label(l, "form.invalid-choice"))
 				continue
 			}
 			resp.Answers = append(resp.Answers, survey.Answer{Item: it.ID(), Value: n})
@@ -321,12 +406,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	var ve *survey.ValidationError
 	for _, e := range unwrap(err) {
 		if errors.As(e, &ve) {
-			// The message is shown next to its question: the generated ID
-			// and the item's ID mean nothing to the respondent.
-			shown := *ve
-			shown.ID, shown.Item = "", ""
-			problems[ve.Item] = append(problems[ve.Item], shown.Message(l))
+			item, text := personMessage(ve, t, l)
+			problems[item] = append(problems[item], text)
 		}
+	}
+	if !accepted && len(problems) == 0 {
+		problems[""] = append(problems[""], label(l, "form.unreadable"))
 	}
 	if !accepted || len(problems) > 0 {
 		s.render(w, http.StatusUnprocessableEntity, l, unit, t, r.PostForm, problems)
@@ -336,18 +421,86 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	err = s.out.Encode(resp)
 	s.mu.Unlock()
 	if err != nil {
-		page(w, http.StatusInternalServerError, l, label(l, "form.not-saved"), "<p>"+esc(label(l, "form.not-saved"))+"</p>")
+		s.message(w, r, http.StatusInternalServerError, l, "form.not-saved")
 		return
 	}
 	c := survey.Contact{Name: r.PostForm.Get("contact-name"), Phone: r.PostForm.Get("contact-phone"), Email: r.PostForm.Get("contact-email")}
+	sub := survey.Submission{Response: resp}
+	day := now.In(helsinki).Format(time.DateOnly)
+	var contactID string
 	if c != (survey.Contact{}) && s.Contacts != nil {
-		req := ContactRequest{ID: newID(), Unit: unit, Day: now.In(helsinki).Format(time.DateOnly), Contact: c}
+		req := ContactRequest{ID: newID(), Unit: unit, Day: day, Contact: c}
 		if err := s.Contacts.Save(req); err != nil {
-			page(w, http.StatusInternalServerError, l, label(l, "form.not-saved"), "<p>"+esc(label(l, "form.not-saved"))+"</p>")
+			s.message(w, r, http.StatusInternalServerError, l, "form.not-saved")
 			return
 		}
+		sub.Contact, contactID = &c, req.ID
 	}
+	s.triage(sub, unit, day, contactID)
 	http.Redirect(w, r, "/thanks?lang="+l.String(), http.StatusSeeOther)
+}
+
+// personMessage turns a validation problem into what the form shows a
+// respondent: the item it belongs to ("" for the whole form) and a
+// sentence in their language, without item IDs or internal values. A
+// response without any answer marks the first question.
+func personMessage(ve *survey.ValidationError, t *catalogue.Template, l i18n.Lang) (item, text string) {
+	switch {
+	case errors.Is(ve, survey.ErrEmpty):
+		if items := t.Items(); len(items) > 0 {
+			return items[0].ID(), label(l, "form.empty")
+		}
+		return "", label(l, "form.empty")
+	case ve.Item == "":
+		return "", label(l, "form.unreadable")
+	case errors.Is(ve, survey.ErrMissing):
+		return ve.Item, label(l, "form.required")
+	default:
+		return ve.Item, label(l, "form.invalid-choice")
+	}
+}
+
+// Alert is feedback that needs a quick reaction, for the unit's staff:
+// the unit, the day, why (the triage rules' reasons, in the staff's
+// language) and, when the respondent asked to be contacted, the ID of the
+// contact request. It carries neither the response nor its ID, so the
+// answers file and the contact requests stay unjoined.
+type Alert struct {
+	Unit      string
+	Day       string // YYYY-MM-DD, in Helsinki
+	Reasons   []string
+	ContactID string
+}
+
+// Notifier delivers alerts (by e-mail, to a ticket system, …). Notify is
+// called after the response is stored; an error is logged and does not
+// lose the response.
+type Notifier interface {
+	Notify(Alert) error
+}
+
+// NotifierFunc is a function as a Notifier.
+type NotifierFunc func(Alert) error
+
+// Notify calls f(a).
+func (f NotifierFunc) Notify(a Alert) error { return f(a) }
+
+// triage checks a stored submission against the rules and notifies.
+func (s *Server) triage(sub survey.Submission, unit, day, contactID string) {
+	if s.Triage == nil || s.Notifier == nil {
+		return
+	}
+	flags := s.Triage.Check(sub, cmp.Or(s.StaffLang, i18n.Finnish))
+	if len(flags) == 0 {
+		return
+	}
+	a := Alert{Unit: unit, Day: day, ContactID: contactID}
+	for _, f := range flags {
+		a.Reasons = append(a.Reasons, f.Reason)
+	}
+	if err := s.Notifier.Notify(a); err != nil {
+		log.Printf("vendor: triage notification for unit %s failed: %v", unit, err)
+	}
 }
 
 func unwrap(err error) []error {
