@@ -223,7 +223,6 @@ func tableOf(p pageData, i int, t *Table) tableView {
 	return v
 }
 
-
 // HTML writes the document as a self-contained, well-formed HTML page.
 func (d *Document) HTML(w io.Writer) error { return d.HTMLWith(w, HTMLOptions{}) }
 
@@ -241,6 +240,7 @@ func (d *Document) HTMLWith(w io.Writer, o HTMLOptions) error {
 	}
 	return b.Flush()
 }
+
 // Markdown writes the document as Markdown; charts become their text
 // alternatives.
 func (d *Document) Markdown(w io.Writer) error {

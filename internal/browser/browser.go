@@ -193,14 +193,19 @@ func into[T any](a chromedp.Action[T], dst *T) chromedp.Action[chromedp.Void] {
 // MinChartFont is the smallest chart text accepted, in CSS pixels.
 const MinChartFont = 8
 
-// Check fails t for each promise the page breaks in v: sideways
-// scrolling, a serious or critical axe-core violation, no main landmark,
+// Check fails t for each promise the page breaks in v: a layout wider
+// than the screen, sideways scrolling, a serious or critical axe-core violation, no main landmark,
 // a chart that is hidden, unlabelled, wider than the window outside a
 // scroll container, or with text under MinChartFont pixels.
 func (r Report) Check(t testing.TB, name string, v Viewport) {
 	t.Helper()
 	where := fmt.Sprintf("%s at %s (screenshot %s)", name, v.Name, r.Screenshot)
-	if r.ScrollWidth > r.ClientWidth {
+	if r.ClientWidth > v.Width {
+		// Without a viewport meta tag a phone lays the page out for a
+		// 980 px desktop and shrinks it.
+		t.Errorf("%s: the page is laid out %d px wide on a %d px screen (no viewport meta tag?)", where, r.ClientWidth, v.Width)
+	}
+	if r.ScrollWidth > min(r.ClientWidth, v.Width) {
 		t.Errorf("%s: the page scrolls sideways: %d px wide in a %d px window; past the edge: %s", where, r.ScrollWidth, r.ClientWidth, strings.Join(r.Overflowing, "; "))
 	}
 	for _, x := range r.Violations {
