@@ -27,14 +27,31 @@
 // # Renderers
 //
 // For people: [Table.Markdown], and [Document.HTML], a self-contained page
-// (inline CSS and SVG, no scripts or external files) with charts readable
-// in print and by screen readers: [IndexChart] (the index per unit with
-// interval whiskers and the reference line), [DistributionChart]
-// (diverging stacked bars of the agree scale) and [TrendChart] (the index
-// by month with its interval band, broken and marked where the instrument
-// version changes). Hidden figures carry a mark and a footnote saying
-// why; a footer names the instrument, the catalogue data version, the
-// library version and the methods.
+// (inline CSS and SVG, no scripts or external files) rendered with
+// html/template, so every text is escaped for its context. Pages work on
+// any device: a viewport for phones, tables in keyboard-focusable scroll
+// regions with the first column kept in view, charts that scale with
+// their viewBox, a main landmark, and print styles for A4.
+// [Document.HTMLWith] takes [HTMLOptions]: a county's stylesheets and CSS
+// (after the built-in styles, so they win), logo, organisation name and
+// home link, breadcrumbs for drill-down from county to provider to unit,
+// and links from table rows to the rows' own pages.
+//
+// Charts ([Chart], made only by this package) are readable on a 320 px
+// phone, in print and by screen readers (a title, a description with
+// every figure, a tooltip per mark, axis titles and value scales, labels
+// above their rows and ellipsised with the whole text in the tooltip):
+// [IndexChart] (the index per group with interval whiskers and the
+// overall figure as reference line), [FunnelChart] (the index against
+// the number of respondents with 95 % and 99.8 % control limits),
+// [DistributionChart] (diverging stacked bars of the agree scale on a
+// share scale) and [TrendChart] / [TrendChartOf] (the index by period,
+// one line per group, broken and marked where the instrument version
+// changes). [Table.Document] draws, for a table by period, a line per
+// group and the charts of the latest period against that period's own
+// total. Hidden figures carry a mark and a footnote saying why; a footer
+// names the instrument, the catalogue data version, the library version
+// and the methods. [ReadNames] reads the names people see for codes.
 //
 // For machines: [Table.CSV] and [Table.JSON] in long form (one row per
 // group × item) with the protected counts, plain ASCII numbers,

@@ -92,8 +92,8 @@ blockquote{border-left:3px solid #ccc;margin:.5rem 0;padding-left:.8rem}
 figure{margin:1rem 0}figure svg{display:block;width:100%;height:auto;max-width:36rem}
 @media print{@page{size:A4;margin:15mm}body{max-width:none;padding:0;font-size:10pt}
 nav.crumbs{display:none}a{color:inherit;text-decoration:none}
-.table{overflow:visible;border:0}table{width:100%;font-size:7.5pt}th,td{white-space:normal;padding:.2rem .25rem}
-th:first-child,thead th{position:static;min-width:0}figure,tr{break-inside:avoid}h2{break-after:avoid}
+.table{overflow:visible;border:0}table{width:100%;table-layout:fixed;font-size:7.5pt}th,td{white-space:normal;overflow-wrap:anywhere;hyphens:auto;padding:.2rem .25rem}
+th:first-child,thead th{position:static;min-width:0}thead th:first-child{width:16%}figure,tr{break-inside:avoid}h2{break-after:avoid}
 figure svg{max-width:14cm}}`
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{

@@ -116,6 +116,22 @@ func (b *svg) close() Chart {
 	return Chart{Title: b.title, Desc: b.desc, svg: b.String()}
 }
 
+// tick writes a label centred under x, or ending or starting there at
+// the chart's edges, so that no label is cut off.
+func (b *svg) tick(x, y float64, s string) {
+	anchor := "middle"
+	half := float64(len([]rune(s))) * fontSize * 0.3 // about half the label's width
+	switch {
+	case x-half < 0:
+		anchor = "start"
+		x = max(x-4, 1)
+	case x+half > chartW:
+		anchor = "end"
+		x = min(x+4, chartW-1)
+	}
+	b.text(x, y, anchor, "#555", s)
+}
+
 // text writes a text element; anchor is start, middle or end.
 func (b *svg) text(x, y float64, anchor, fill, s string) {
 	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s">%s</text>`, x, y, anchor, fill, esc(s))
@@ -159,7 +175,7 @@ func (b *svg) xAxis(l i18n.Lang, s axis, top, bottom float64, title string) {
 	step := ticks(s.lo, s.hi)
 	for v := math.Ceil(s.lo/step) * step; v <= s.hi+1e-9; v += step {
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, s.at(v), top, s.at(v), bottom)
-		b.text(s.at(v), bottom+lineH, "middle", "#555", i18n.FormatDecimal(l, v, 0))
+		b.tick(s.at(v), bottom+lineH, i18n.FormatDecimal(l, v, 0))
 	}
 	b.text(chartW/2, bottom+2*lineH+2, "middle", "#333", title)
 }
@@ -242,7 +258,7 @@ func DistributionChart(id string, l i18n.Lang, rows []DistributionRow, scaleLabe
 	for _, f := range []float64{-1, -0.5, 0, 0.5, 1} {
 		xv := mid + f*half
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ddd"/>`, xv, top-4, xv, bottom)
-		b.text(xv, bottom+lineH, "middle", "#555", i18n.FormatPercent(l, math.Abs(f), 0))
+		b.tick(xv, bottom+lineH, i18n.FormatPercent(l, math.Abs(f), 0))
 	}
 	b.text(mid, bottom+2*lineH+2, "middle", "#333", label(l, "chart.axis.share"))
 	for i, r := range rows {
@@ -380,7 +396,7 @@ func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Ch
 	}
 	for i, p := range periods {
 		if i%every == 0 || i == len(periods)-1 && (len(periods)-1)%every >= every/2+1 {
-			b.text(x(i), bottom+lineH, "middle", "#555", p)
+			b.tick(x(i), bottom+lineH, p)
 		}
 	}
 	b.text((left+chartW-right)/2, bottom+2*lineH+4, "middle", "#333", label(l, "chart.axis.period"))
@@ -496,7 +512,7 @@ func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, l
 	fmt.Fprintf(b, `<text transform="translate(12 %.1f) rotate(-90)" text-anchor="middle" dominant-baseline="middle" fill="#333">%s</text>`, (top+bottom)/2, esc(label(l, "chart.axis.index")))
 	nStep := niceStep(float64(maxN))
 	for v := 0.0; v <= xs.hi; v += nStep {
-		b.text(xs.at(v), bottom+lineH, "middle", "#555", i18n.FormatInt(l, int64(v)))
+		b.tick(xs.at(v), bottom+lineH, i18n.FormatInt(l, int64(v)))
 	}
 	b.text((left+chartW-right)/2, bottom+2*lineH+4, "middle", "#333", label(l, "chart.axis.respondents"))
 	fmt.Fprintf(b, `<line class="centre" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"><title>%s</title></line>`, left, ys.at(target), chartW-right, ys.at(target), esc(label(l, "chart.reference")+" "+value(l, scoring.Index, target)))

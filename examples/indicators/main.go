@@ -89,6 +89,7 @@ type config struct {
 	format      string
 	protection  scoring.Protection
 	internal    bool
+	names       string // file of names for codes
 	compare     bool
 	standardize []scoring.Dimension
 	out         string
@@ -138,6 +139,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&secretFile, "secret-file", "", "file with the secret of the perturbation")
 	fs.StringVar(&through, "through", "", "publish base periods ending on or before this date")
 	fs.BoolVar(&c.internal, "internal", false, "no protection: for use inside the organisation only")
+	fs.StringVar(&c.names, "names", "", "CSV file (code,name) with the names people see for codes")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -242,6 +244,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	tallies := scoring.NewTallies(c.base)
 	names := map[string]string{}
+	if c.names != "" {
+		f, err := os.Open(c.names)
+		if err == nil {
+			names, err = report.ReadNames(f)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "indicators: -names:", err)
+			return 1
+		}
+	}
 	if c.demo {
 		c.compare = true // the demo shows comparisons with the peer group
 		cfg := synth.Config{Responses: 20_000, Units: 12, Seed: 2026}

@@ -18,7 +18,8 @@ import (
 )
 
 // TestAttackPortal attacks everything the portal publishes: the
-// dashboard (every unit, all time, and the county), each unit's page (the
+// dashboard (every provider, all time, and the county), each provider's
+// page (its units and their total), each unit's page (the
 // unit, its peer group of all the other units, and its monthly trend) and
 // the widgets (three months per unit), read back from the open data and
 // widgets.json, on fresh synthetic data with injected small units.
@@ -68,8 +69,24 @@ func TestAttackPortal(t *testing.T) {
 	var dash struct{ Records []report.Record }
 	readJSON(t, filepath.Join(site, "data", "dashboard.json"), &dash)
 	groups, totals := split(dash.Records)
-	release("dashboard", byUnit, nil, groups)
+	release("dashboard", scoring.Aggregation{By: []scoring.Dimension{scoring.ByProvider}}, nil, groups)
 	release("dashboard total", scoring.Aggregation{}, nil, totals)
+
+	// Each provider's page: its units and their total.
+	providerPages, err := filepath.Glob(filepath.Join(site, "data", "providers", "*.json"))
+	require.NoError(t, err)
+	require.Len(t, providerPages, 4)
+	for _, p := range providerPages {
+		var page struct {
+			Unit    string // the provider's code
+			Records []report.Record
+		}
+		readJSON(t, p, &page)
+		units, total := split(page.Records)
+		of := func(k scoring.Key) bool { return k.Provider == page.Unit }
+		release(page.Unit, byUnit, of, units)
+		release(page.Unit+" total", scoring.Aggregation{}, of, total)
+	}
 
 	pages, err := filepath.Glob(filepath.Join(site, "data", "units", "*.json"))
 	require.NoError(t, err)

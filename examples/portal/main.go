@@ -1,10 +1,12 @@
 // Command portal builds a county's customer-feedback site from a CSV
-// file: a dashboard (every unit's figures against the rest, with charts),
-// a report for each unit to go through with its staff, the JSON for the
+// file: the county's page (every provider's figures against the rest,
+// with charts), a page for each provider (its units), a report for each
+// unit to go through with its staff, linked from county to provider to
+// unit with breadcrumbs back up, with the names of -names, the JSON for the
 // public result widgets (the last three months of each unit), and the
 // figures of every page as open data (JSON, in data/).
 //
-//	go run ./examples/portal -lang fi -out site examples/testdata/feedback.csv
+//	go run ./examples/portal -lang fi -out site -names examples/testdata/names.csv examples/testdata/feedback.csv
 //
 // Everything is published through one protected base, unit × month
 // (package scoring's disclosure control), and only for closed months:
@@ -43,9 +45,10 @@ func main() {
 	out := flag.String("out", "site", "output directory")
 	through := flag.String("through", "", "last day published, the end of a month (default: the end of the month before the latest response)")
 	secretFile := flag.String("secret-file", "", "file with the secret of the perturbation (or PALAUTE_SECRET)")
+	namesFile := flag.String("names", "", "CSV file (code,name) with the names of regions, providers and units")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: portal [-lang fi] [-out DIR] [-through YYYY-MM-DD] [-secret-file FILE] FILE.csv")
+		fmt.Fprintln(os.Stderr, "usage: portal [-lang fi] [-out DIR] [-through YYYY-MM-DD] [-secret-file FILE] [-names FILE] FILE.csv")
 		os.Exit(2)
 	}
 	l, err := i18n.ParseLang(*lang)
@@ -53,8 +56,12 @@ func main() {
 	if err == nil {
 		secret, err = readSecret(*secretFile)
 	}
+	var names map[string]string
+	if err == nil && *namesFile != "" {
+		names, err = readNames(*namesFile)
+	}
 	if err == nil {
-		err = build(flag.Arg(0), config{lang: l, through: *through, secret: secret}, *out, os.Stderr)
+		err = build(flag.Arg(0), config{lang: l, through: *through, secret: secret, names: names}, *out, os.Stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
@@ -67,6 +74,16 @@ type config struct {
 	lang    i18n.Lang
 	through string // YYYY-MM-DD, or "" for the default
 	secret  []byte
+	names   map[string]string // by code; codes without a name are shown as they are
+}
+
+func readNames(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return report.ReadNames(f)
 }
 
 func readSecret(file string) ([]byte, error) {
@@ -184,49 +201,90 @@ func build(path string, c config, outDir string, log io.Writer) error {
 		return err
 	}
 
-	for _, d := range []string{"units", filepath.Join("data", "units")} {
+	for _, d := range []string{"units", "providers", filepath.Join("data", "units"), filepath.Join("data", "providers")} {
 		if err := os.MkdirAll(filepath.Join(outDir, d), 0o755); err != nil {
 			return err
 		}
 	}
-	opts := report.Options{Lang: c.lang, CompareWithin: scoring.ByUnit, Adjust: scoring.Holm, By: []scoring.Dimension{scoring.ByUnit}}
-	dashboard, err := report.Build(monthly.WithoutPeriods(), opts)
+	all := monthly.WithoutPeriods()
+	county := label(c.lang, "report.all")
+	// The county's page: every provider against the others, each linking
+	// to its own page.
+	opts := report.Options{Lang: c.lang, Names: c.names, CompareWithin: scoring.ByProvider, Adjust: scoring.Holm, By: []scoring.Dimension{scoring.ByProvider}}
+	dashboard, err := report.Build(all, opts)
 	if err != nil {
 		return err
 	}
-	if err := write(filepath.Join(outDir, "index.html"), dashboard.Document().HTML); err != nil {
+	doc := dashboard.Document()
+	providers := providersOf(all)
+	doc.Blocks = append(doc.Blocks, report.Block{Heading: label(c.lang, "report.providers")}, report.Block{Links: links(providers, c.names, "providers/")})
+	if err := write(filepath.Join(outDir, "index.html"), func(w io.Writer) error {
+		return doc.HTMLWith(w, report.HTMLOptions{RowLink: func(r report.Row) string { return "providers/" + fileName(r.Key.Provider) + ".html" }})
+	}); err != nil {
 		return err
 	}
 	if err := write(filepath.Join(outDir, "data", "dashboard.json"), dashboard.JSON); err != nil {
 		return err
 	}
+	// Each provider's page: its units, each linking to the unit's report.
+	unitsOf := map[string][]string{}
+	for _, p := range providers {
+		sel := all.Select(func(k scoring.Key) bool { return k.Provider == p })
+		po := report.Options{Lang: c.lang, Names: c.names, By: []scoring.Dimension{scoring.ByUnit}, Title: cmp.Or(c.names[p], p)}
+		tbl, err := report.Build(sel, po)
+		if err != nil {
+			return err
+		}
+		for _, r := range tbl.Rows {
+			if !r.Total {
+				unitsOf[p] = append(unitsOf[p], r.Key.Unit)
+			}
+		}
+		pdoc := tbl.Document()
+		pdoc.Blocks = append(pdoc.Blocks, report.Block{Heading: label(c.lang, "report.units-of")}, report.Block{Links: links(unitsOf[p], c.names, "../units/")})
+		name := fileName(p)
+		if err := write(filepath.Join(outDir, "providers", name+".html"), func(w io.Writer) error {
+			return pdoc.HTMLWith(w, report.HTMLOptions{
+				Breadcrumbs: []report.Link{{Text: county, URL: "../index.html"}},
+				RowLink:     func(r report.Row) string { return "../units/" + fileName(r.Key.Unit) + ".html" },
+			})
+		}); err != nil {
+			return err
+		}
+		if err := write(filepath.Join(outDir, "data", "providers", name+".json"), func(w io.Writer) error { return openData(w, p, pdoc) }); err != nil {
+			return err
+		}
+	}
+	unitOpts := report.Options{Lang: c.lang, Names: c.names, CompareWithin: scoring.ByUnit, Adjust: scoring.Holm, By: []scoring.Dimension{scoring.ByUnit}}
 	var widgets []report.WidgetPayload
-	for _, g := range monthly.WithoutPeriods().Regroup(scoring.ByUnit).Groups() {
-		unit := g.Key.Unit
-		cs := comments[unit]
-		// Newest first; the text decides between equal times, whatever order
-		// the parallel read gathered them in.
-		slices.SortFunc(cs, func(a, b comment) int { return cmp.Or(b.at.Compare(a.at), strings.Compare(a.text, b.text)) })
-		var texts []string
-		for _, c := range cs {
-			texts = append(texts, c.text)
+	for _, p := range providers {
+		for _, unit := range unitsOf[p] {
+			cs := comments[unit]
+			// Newest first; the text decides between equal times, whatever order
+			// the parallel read gathered them in.
+			slices.SortFunc(cs, func(a, b comment) int { return cmp.Or(b.at.Compare(a.at), strings.Compare(a.text, b.text)) })
+			var texts []string
+			for _, c := range cs {
+				texts = append(texts, c.text)
+			}
+			doc, err := report.UnitReport(report.UnitInput{Monthly: monthly, Unit: unit, Comments: texts}, unitOpts)
+			if err != nil {
+				return err
+			}
+			name := fileName(unit)
+			crumbs := []report.Link{{Text: county, URL: "../index.html"}, {Text: cmp.Or(c.names[p], p), URL: "../providers/" + fileName(p) + ".html"}}
+			if err := write(filepath.Join(outDir, "units", name+".html"), func(w io.Writer) error { return doc.HTMLWith(w, report.HTMLOptions{Breadcrumbs: crumbs}) }); err != nil {
+				return err
+			}
+			if err := write(filepath.Join(outDir, "data", "units", name+".json"), func(w io.Writer) error { return openData(w, unit, doc) }); err != nil {
+				return err
+			}
+			w, err := report.Widget(rolling, unit, unitOpts)
+			if err != nil {
+				return err
+			}
+			widgets = append(widgets, w)
 		}
-		doc, err := report.UnitReport(report.UnitInput{Monthly: monthly, Unit: unit, Comments: texts}, opts)
-		if err != nil {
-			return err
-		}
-		name := fileName(unit)
-		if err := write(filepath.Join(outDir, "units", name+".html"), doc.HTML); err != nil {
-			return err
-		}
-		if err := write(filepath.Join(outDir, "data", "units", name+".json"), func(w io.Writer) error { return openData(w, unit, doc) }); err != nil {
-			return err
-		}
-		w, err := report.Widget(rolling, unit, opts)
-		if err != nil {
-			return err
-		}
-		widgets = append(widgets, w)
 	}
 	slices.SortFunc(widgets, func(a, b report.WidgetPayload) int { return cmp.Compare(a.Unit, b.Unit) })
 	return write(filepath.Join(outDir, "widgets.json"), func(w io.Writer) error {
@@ -234,6 +292,35 @@ func build(path string, c config, outDir string, log io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(widgets)
 	})
+}
+
+// providersOf returns the providers of the tallies, in code order.
+func providersOf(t *scoring.Tallies) []string {
+	var out []string
+	for _, g := range t.Regroup(scoring.ByProvider).Groups() {
+		if !slices.Contains(out, g.Key.Provider) {
+			out = append(out, g.Key.Provider)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// links returns links to the pages of codes under dir, with their names.
+func links(codes []string, names map[string]string, dir string) []report.Link {
+	var out []report.Link
+	for _, c := range codes {
+		out = append(out, report.Link{Text: cmp.Or(names[c], c), URL: dir + fileName(c) + ".html"})
+	}
+	return out
+}
+
+func label(l i18n.Lang, key string) string {
+	s, _, err := i18n.DefaultLabels().Lookup(key, l, i18n.English)
+	if err != nil {
+		return key
+	}
+	return s
 }
 
 // fileName turns a unit code, which comes from the data, into a safe
@@ -266,16 +353,17 @@ func fileName(code string) string {
 	return strings.TrimRight(b.String(), ".") + "~" + hex.EncodeToString(sum[:6])
 }
 
-// openData writes the figures of a unit's page as JSON: its table (the
-// unit and its peer group, the other units) and its trend.
-func openData(w io.Writer, unit string, doc *report.Document) error {
+// openData writes the figures of a page as JSON: its table (a unit and
+// its peer group, the other units; or a provider's units and their total)
+// and a unit's trend.
+func openData(w io.Writer, code string, doc *report.Document) error {
 	var out struct {
 		Unit    string          `json:"unit"`
 		Records []report.Record `json:"records"`
 		Trend   []report.Record `json:"trend"`
 		Footer  []string        `json:"footer"`
 	}
-	out.Unit, out.Footer = unit, doc.Footer
+	out.Unit, out.Footer = code, doc.Footer
 	for _, bl := range doc.Blocks {
 		if bl.Table != nil {
 			out.Records = append(out.Records, bl.Table.Records()...)

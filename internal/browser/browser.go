@@ -161,10 +161,10 @@ func (b *Browser) Page(t testing.TB, name, url string, v Viewport, actions ...ch
 	steps = append(steps, actions...)
 	steps = append(steps,
 		chromedp.WaitReady("body"),
-		into(chromedp.Evaluate[Report](layoutScript), &rep),
+		Into(chromedp.Evaluate[Report](layoutScript), &rep),
 		chromedp.Evaluate[chromedp.Void](b.axe),
-		into(chromedp.Evaluate[struct{ Serious, Moderate []string }](axeScript, chromedp.EvalAwaitPromise), &axe),
-		into(chromedp.FullScreenshot(100), &png),
+		Into(chromedp.Evaluate[struct{ Serious, Moderate []string }](axeScript, chromedp.EvalAwaitPromise), &axe),
+		Into(chromedp.FullScreenshot(100), &png),
 	)
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatalf("%s at %s: %v", name, v.Name, err)
@@ -179,8 +179,9 @@ func (b *Browser) Page(t testing.TB, name, url string, v Viewport, actions ...ch
 
 var fileSafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// into turns an action with a value into one that stores it in *dst.
-func into[T any](a chromedp.Action[T], dst *T) chromedp.Action[chromedp.Void] {
+// Into turns an action with a value into one that stores it in *dst, for
+// the actions of [Browser.Page].
+func Into[T any](a chromedp.Action[T], dst *T) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		v, err := a(ctx, t)
 		if err == nil {

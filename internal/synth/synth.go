@@ -18,6 +18,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/palaute/palaute/catalogue"
@@ -82,7 +83,23 @@ var (
 	}
 	regions   = []string{"pohjanmaa", "keski-suomi"}
 	providers = []string{"p-julkinen", "p-yksityinen"}
+	// The (synthetic) names of regions and providers.
+	regionNames   = map[string]string{"pohjanmaa": "Pohjanmaan hyvinvointialue", "keski-suomi": "Keski-Suomen hyvinvointialue"}
+	providerNames = map[string]string{"p-julkinen": "julkiset palvelut", "p-yksityinen": "yksityinen palveluntuottaja"}
 )
+
+// Names returns the names of the regions, providers and units of a
+// configuration by code, as the organisation data of a county would give
+// them.
+func Names(c Config) map[string]string {
+	out := map[string]string{}
+	for _, u := range Units(c) {
+		out[u.Region] = regionNames[u.Region]
+		out[u.Provider] = regionNames[u.Region] + ", " + providerNames[strings.TrimPrefix(u.Provider, u.Region+"-")]
+		out[u.Unit] = u.Name
+	}
+	return out
+}
 
 // Units returns the units of a configuration, in a fixed order.
 func Units(c Config) []Unit {
