@@ -232,7 +232,8 @@ func TestSubmitErrors(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity ||
 		!strings.Contains(page, `<fieldset id="q-recommend" class="invalid"`) ||
 		!strings.Contains(page, `<a href="#q-recommend">1. How likely`) ||
-		!strings.Contains(page, "Please answer at least one question.") {
+		!strings.Contains(page, "Please answer at least one question.") ||
+		!strings.Contains(page, "The form has 1 item to correct:") {
 		t.Errorf("empty submission: %d\n%s", res.StatusCode, page)
 	}
 }

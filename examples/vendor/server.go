@@ -322,7 +322,10 @@ func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, unit str
 		}
 		v.Form.Questions = append(v.Form.Questions, qv)
 	}
-	if len(problems) > 0 && len(v.Problems) > 0 {
+	switch {
+	case len(v.Problems) == 1:
+		v.ErrorsTitle = label(l, "form.errors-one")
+	case len(v.Problems) > 1:
 		v.ErrorsTitle = fmt.Sprintf(label(l, "form.errors-count"), len(v.Problems))
 	}
 	for _, role := range []survey.Role{survey.RoleClient, survey.RoleRelative} {
