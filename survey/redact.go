@@ -145,7 +145,10 @@ func findEmails(text string) []Finding {
 			break
 		}
 		s, e := pos+m[0], pos+m[1]
-		if s > 0 && !boundaryBefore(text, s) {
+		// The end of the previous address is a boundary too: it becomes
+		// "]", and what follows must not read as an address then.
+		afterPrevious := len(out) > 0 && out[len(out)-1].End == s
+		if s > 0 && !afterPrevious && !boundaryBefore(text, s) {
 			pos = nextWord(text, s)
 			continue
 		}
