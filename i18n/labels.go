@@ -119,6 +119,17 @@ func (t *Labels) Lookup(key string, l Lang, fallback ...Lang) (text string, in L
 	return "", Und, fmt.Errorf("i18n: %w for key %q in %s", ErrNoLabel, key, langList(append([]Lang{l}, fallback...)))
 }
 
+// Text returns the label of key in language l, or in English where l
+// has none; a key without a label is returned as it is, so that a
+// missing label shows on the page instead of an empty text.
+func (t *Labels) Text(key string, l Lang) string {
+	s, _, err := t.Lookup(key, l, English)
+	if err != nil {
+		return key
+	}
+	return s
+}
+
 // Missing returns the keys that have no label in language l, sorted.
 func (t *Labels) Missing(l Lang) []string {
 	var out []string

@@ -73,3 +73,19 @@ func TestParseLabelsErrors(t *testing.T) {
 		t.Errorf("caller's own Sami label not found: %q %v", s, ok)
 	}
 }
+
+func TestLabelsText(t *testing.T) {
+	l, err := ParseLabels(strings.NewReader(`{"labels": {"a": {"fi": "yksi", "sv": "ett", "en": "one"}, "b": {"en": "two"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key  string
+		lang Lang
+		want string
+	}{{"a", Swedish, "ett"}, {"b", Finnish, "two"}, {"missing", Finnish, "missing"}} {
+		if got := l.Text(c.key, c.lang); got != c.want {
+			t.Errorf("Text(%q, %v) = %q, want %q", c.key, c.lang, got, c.want)
+		}
+	}
+}

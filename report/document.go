@@ -138,37 +138,27 @@ func (t *Table) TrendSeries() []TrendSeries {
 	if i < 0 || len(t.periods()) < 2 {
 		return nil
 	}
-	var out []TrendSeries
-	index := map[string]int{}
+	// Series by name, groups first and totals after them, in row order.
+	var groups, totals []TrendSeries
 	for _, r := range t.Rows {
-		name := t.rowName(r, false)
+		list := &groups
 		if r.Total {
-			name = "\x00" + name // totals after the groups
+			list = &totals
 		}
-		k, ok := index[name]
-		if !ok {
-			k = len(out)
-			index[name] = k
-			out = append(out, TrendSeries{Label: strings.TrimPrefix(name, "\x00")})
+		name := t.rowName(r, false)
+		k := slices.IndexFunc(*list, func(s TrendSeries) bool { return s.Label == name })
+		if k < 0 {
+			k = len(*list)
+			*list = append(*list, TrendSeries{Label: name})
 		}
 		ind := r.Cells[i].Indicator
 		p := TrendPoint{Period: r.Period, Instrument: r.Key.Instrument.String()}
 		if ind.Valid && ind.Suppressed == scoring.Published {
 			p.Valid, p.Estimate, p.Low, p.High, p.N = true, ind.Estimate, ind.Interval.Low, ind.Interval.High, ind.N
 		}
-		out[k].Points = append(out[k].Points, p)
+		(*list)[k].Points = append((*list)[k].Points, p)
 	}
-	slices.SortStableFunc(out, func(a, b TrendSeries) int {
-		_, at := index["\x00"+a.Label]
-		_, bt := index["\x00"+b.Label]
-		switch {
-		case at && !bt:
-			return 1
-		case bt && !at:
-			return -1
-		}
-		return 0
-	})
+	out := append(groups, totals...)
 	for k := range out {
 		slices.SortStableFunc(out[k].Points, func(a, b TrendPoint) int { return strings.Compare(a.Period, b.Period) })
 	}

@@ -128,7 +128,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 {{- end}}
 <main>
 <h1>{{.Title}}</h1>
-{{- range $i, $b := .Blocks}}
+{{- range $b := .Blocks}}
 {{- if $b.Heading}}
 <h2>{{$b.Heading}}</h2>
 {{- else if $b.Paragraph}}
@@ -144,7 +144,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 <blockquote>{{range $k, $line := lines .}}{{if $k}}<br/>{{end}}{{$line}}{{end}}</blockquote>
 {{- end}}
 {{- else if $b.Table}}
-{{- template "table" (tableOf $ $i $b.Table)}}
+{{- template "table" (tableOf $ $b.Table)}}
 {{- else if $b.Chart}}
 <figure>{{$b.Chart.SVG}}</figure>
 {{- else if $b.Links}}
@@ -214,7 +214,7 @@ func (v tableView) Link(r Row) string {
 	return v.rowLink(r)
 }
 
-func tableOf(p pageData, i int, t *Table) tableView {
+func tableOf(p pageData, t *Table) tableView {
 	v := tableView{Headings: t.headings(), Notes: t.notes(), rowLink: p.Options.RowLink}
 	v.Caption = fmt.Sprintf(label(p.Lang, "report.table-region"), cmp.Or(t.Title, p.Title))
 	for _, r := range t.Rows {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/scoring"
 	"github.com/stretchr/testify/require"
 )
 
@@ -98,5 +99,70 @@ func TestHTMLOptions(t *testing.T) {
 	}
 	if links != rows || strings.Contains(page, `<tr class="total"><th scope="row"><a`) {
 		t.Errorf("%d row links for %d rows, or a linked total", links, rows)
+	}
+}
+
+// TestChartsOfPeriods: for a table by unit and month, the trend has a
+// line per unit and the total's line last, each point the row's own
+// figure; the index chart is of the latest month, against that month's
+// total (before, it took the last total of the table whatever its month,
+// and the distribution the first month's total).
+func TestChartsOfPeriods(t *testing.T) {
+	tl, names := fixture(t)
+	tbl, err := Build(tl.Regroup(scoring.ByUnit), Options{Lang: i18n.English, By: []scoring.Dimension{scoring.ByUnit}, Names: names, Internal: true})
+	require.NoError(t, err)
+	periods := tbl.periods()
+	require.Greater(t, len(periods), 1)
+	latest := periods[len(periods)-1]
+	idx := tbl.column(scoring.Index)
+
+	// Each row's index, by series name and period, from the table itself.
+	want := map[string]map[string]float64{}
+	units := 0
+	for _, r := range tbl.Rows {
+		name := tbl.rowName(r, false)
+		if want[name] == nil {
+			want[name] = map[string]float64{}
+			if !r.Total {
+				units++
+			}
+		}
+		if ind := r.Cells[idx].Indicator; ind.Valid {
+			want[name][r.Period] = ind.Estimate
+		}
+	}
+	series := tbl.TrendSeries()
+	require.Len(t, series, units+1)
+	if last := series[len(series)-1]; last.Label != "All" {
+		t.Errorf("the total's line is %q, not last", last.Label)
+	}
+	for _, s := range series {
+		require.True(t, slices.IsSortedFunc(s.Points, func(a, b TrendPoint) int { return strings.Compare(a.Period, b.Period) }), s.Label)
+		for _, p := range s.Points {
+			if w, ok := want[s.Label][p.Period]; ok != p.Valid || p.Valid && w != p.Estimate {
+				t.Errorf("%s %s: %v %v, the row has %v %v", s.Label, p.Period, p.Valid, p.Estimate, ok, w)
+			}
+		}
+	}
+
+	points, ref, ok := tbl.IndexPoints()
+	require.True(t, ok)
+	if ref != want["All"][latest] {
+		t.Errorf("reference %v, the %s total is %v", ref, latest, want["All"][latest])
+	}
+	for _, p := range points {
+		if want[p.Label][latest] != p.Estimate {
+			t.Errorf("%s: %v, its %s row has %v", p.Label, p.Estimate, latest, want[p.Label][latest])
+		}
+	}
+	doc := tbl.Document()
+	var headings []string
+	for _, b := range doc.Blocks {
+		if b.Heading != "" {
+			headings = append(headings, b.Heading)
+		}
+	}
+	if !slices.Contains(headings, "Recommendation index with 95% interval by group, period "+latest) {
+		t.Errorf("headings %q do not name the period shown", headings)
 	}
 }

@@ -395,7 +395,7 @@ func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Ch
 		every = 1
 	}
 	for i, p := range periods {
-		if i%every == 0 || i == len(periods)-1 && (len(periods)-1)%every >= every/2+1 {
+		if i%every == 0 {
 			b.tick(x(i), bottom+lineH, p)
 		}
 	}
@@ -488,14 +488,14 @@ func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, l
 		}
 		return scoring.FunnelLimits{}, false
 	}
-	var desc []string
-	outside := label(l, "chart.outside")
-	for _, p := range points {
-		d := fmt.Sprintf("%s %s, n = %s", p.Label, value(l, scoring.Index, p.Estimate), i18n.FormatInt(l, p.N))
+	desc := make([]string, len(points))
+	out := make([]bool, len(points)) // outside the 99.8 % limits
+	for i, p := range points {
+		desc[i] = fmt.Sprintf("%s %s, n = %s", p.Label, value(l, scoring.Index, p.Estimate), i18n.FormatInt(l, p.N))
 		if f, ok := limitAt(p.N); ok && (p.Estimate < f.Low998 || p.Estimate > f.High998) {
-			d += " (" + outside + ")"
+			out[i] = true
+			desc[i] += " (" + label(l, "chart.outside") + ")"
 		}
-		desc = append(desc, d)
 	}
 	b := &svg{title: label(l, "chart.funnel"), desc: capitalize(label(l, "chart.reference")) + " " + value(l, scoring.Index, target) + ". " + strings.Join(desc, "; ")}
 	b.open(id, h)
@@ -535,7 +535,7 @@ func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, l
 	for i, p := range points {
 		px, py := xs.at(float64(p.N)), ys.at(p.Estimate)
 		fmt.Fprintf(b, `<g class="unit"><title>%s</title>`, esc(desc[i]))
-		if strings.HasSuffix(desc[i], "("+outside+")") {
+		if out[i] {
 			fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="9" height="9" fill="#b2182b"/>`, px-4.5, py-4.5)
 			anchor := "start"
 			if px > chartW*0.6 {

@@ -151,13 +151,7 @@ func LibraryVersion() string {
 
 // label returns a UI label, falling back to English (and then the key),
 // so that a missing label never breaks a report.
-func label(l i18n.Lang, key string) string {
-	s, _, err := i18n.DefaultLabels().Lookup(key, l, i18n.English)
-	if err != nil {
-		return key
-	}
-	return s
-}
+func label(l i18n.Lang, key string) string { return i18n.DefaultLabels().Text(key, l) }
 
 func capitalize(s string) string {
 	r, n := utf8.DecodeRuneInString(s)

@@ -315,13 +315,7 @@ func links(codes []string, names map[string]string, dir string) []report.Link {
 	return out
 }
 
-func label(l i18n.Lang, key string) string {
-	s, _, err := i18n.DefaultLabels().Lookup(key, l, i18n.English)
-	if err != nil {
-		return key
-	}
-	return s
-}
+func label(l i18n.Lang, key string) string { return i18n.DefaultLabels().Text(key, l) }
 
 // fileName turns a unit code, which comes from the data, into a safe
 // file name: letters, digits, '.', '-' and '_' are kept (a leading '.'

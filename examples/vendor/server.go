@@ -145,13 +145,7 @@ func lang(r *http.Request) i18n.Lang {
 	return l
 }
 
-func label(l i18n.Lang, key string) string {
-	s, _, err := i18n.DefaultLabels().Lookup(key, l, i18n.English)
-	if err != nil {
-		return key
-	}
-	return s
-}
+func label(l i18n.Lang, key string) string { return i18n.DefaultLabels().Text(key, l) }
 
 // Handler returns the HTTP handler: GET and POST /form/{unit}, GET
 // /thanks. Cross-origin POSTs are refused (http.CrossOriginProtection,
@@ -161,14 +155,14 @@ func label(l i18n.Lang, key string) string {
 func (s *Server) Handler() http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.message(w, r, http.StatusForbidden, lang(r), "form.expired")
+		s.message(w, http.StatusForbidden, lang(r), "form.expired")
 	}))
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /form/{unit}", s.form)
 	mux.HandleFunc("POST /form/{unit}", s.submit)
 	mux.HandleFunc("GET /thanks", func(w http.ResponseWriter, r *http.Request) {
 		l := lang(r)
-		s.message(w, r, http.StatusOK, l, "form.thanks")
+		s.message(w, http.StatusOK, l, "form.thanks")
 	})
 	return csrf.Handler(mux)
 }
@@ -235,7 +229,7 @@ type contactField struct {
 
 // message writes a page with a title and paragraphs, for the thanks page
 // and for errors.
-func (s *Server) message(w http.ResponseWriter, r *http.Request, status int, l i18n.Lang, key string) {
+func (s *Server) message(w http.ResponseWriter, status int, l i18n.Lang, key string) {
 	text := label(l, key)
 	s.write(w, status, view{Lang: l, Title: text, Paragraphs: []string{text}})
 }
@@ -263,7 +257,7 @@ func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	t, ok := s.Templates[r.PathValue("unit")]
 	if !ok {
-		s.message(w, r, http.StatusNotFound, l, "form.not-found")
+		s.message(w, http.StatusNotFound, l, "form.not-found")
 		return
 	}
 	s.render(w, http.StatusOK, l, r.PathValue("unit"), t, nil, nil)
@@ -275,7 +269,7 @@ func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, unit string, t *catalogue.Template, values url.Values, problems map[string][]string) {
 	form, err := t.Render(l, i18n.Finnish)
 	if err != nil {
-		s.message(w, nil, http.StatusInternalServerError, l, "form.not-found")
+		s.message(w, http.StatusInternalServerError, l, "form.not-found")
 		return
 	}
 	v := view{
@@ -362,7 +356,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	unit := r.PathValue("unit")
 	t, ok := s.Templates[unit]
 	if !ok {
-		s.message(w, r, http.StatusNotFound, l, "form.not-found")
+		s.message(w, http.StatusNotFound, l, "form.not-found")
 		return
 	}
 	s.once.Do(func() {
@@ -374,12 +368,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	})
 	if ok, wait := s.limiter.allow(clientOf(r)); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.message(w, r, http.StatusTooManyRequests, l, "form.too-many")
+		s.message(w, http.StatusTooManyRequests, l, "form.too-many")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		s.message(w, r, http.StatusBadRequest, l, "form.unreadable")
+		s.message(w, http.StatusBadRequest, l, "form.unreadable")
 		return
 	}
 	now := s.now()
@@ -424,7 +418,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	err = s.out.Encode(resp)
 	s.mu.Unlock()
 	if err != nil {
-		s.message(w, r, http.StatusInternalServerError, l, "form.not-saved")
+		s.message(w, http.StatusInternalServerError, l, "form.not-saved")
 		return
 	}
 	c := survey.Contact{Name: r.PostForm.Get("contact-name"), Phone: r.PostForm.Get("contact-phone"), Email: r.PostForm.Get("contact-email")}
@@ -434,7 +428,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	if c != (survey.Contact{}) && s.Contacts != nil {
 		req := ContactRequest{ID: newID(), Unit: unit, Day: day, Contact: c}
 		if err := s.Contacts.Save(req); err != nil {
-			s.message(w, r, http.StatusInternalServerError, l, "form.not-saved")
+			s.message(w, http.StatusInternalServerError, l, "form.not-saved")
 			return
 		}
 		sub.Contact, contactID = &c, req.ID

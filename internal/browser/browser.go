@@ -116,7 +116,7 @@ type Report struct {
 	Moderate []string
 	// Charts describes each chart (svg with role img) found.
 	Charts []Chart
-	// Landmarks counts the main landmarks.
+	// Mains counts the main landmarks (main elements and role="main").
 	Mains int
 	// Screenshot is the file of the full-page screenshot.
 	Screenshot string
