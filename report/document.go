@@ -11,6 +11,7 @@ import (
 
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // rowName is the label of a row in charts and lists: its group's names,
@@ -91,8 +92,8 @@ func (t *Table) IndexPoints() (points []IndexPoint, reference float64, ok bool) 
 // FunnelPoints returns the index of the published rows of the latest
 // period against their number of answers, the overall index of that
 // period's total and the funnel limits around it at the rows' sizes
-// ([scoring.IndexFunnel], without overdispersion).
-func (t *Table) FunnelPoints() (points []FunnelPoint, target float64, limits []scoring.FunnelLimits, ok bool) {
+// ([stat.IndexFunnel], without overdispersion).
+func (t *Table) FunnelPoints() (points []FunnelPoint, target float64, limits []stat.FunnelLimits, ok bool) {
 	i := t.column(scoring.Index)
 	if i < 0 {
 		return nil, 0, nil, false
@@ -127,7 +128,7 @@ func (t *Table) FunnelPoints() (points []FunnelPoint, target float64, limits []s
 	slices.Sort(ns)
 	ns = slices.Compact(ns)
 	p0, d0 := float64(ti.Positive)/float64(ti.N), float64(ti.Negative)/float64(ti.N)
-	return points, ti.Estimate, scoring.IndexFunnel(p0, d0, ns, 1), true
+	return points, ti.Estimate, stat.IndexFunnel(p0, d0, ns, 1), true
 }
 
 // TrendSeries returns, for a table with periods, the index of each group

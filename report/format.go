@@ -6,6 +6,7 @@ import (
 
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // Marks used in tables for people.
@@ -37,7 +38,7 @@ func value(l i18n.Lang, k scoring.Kind, x float64) string {
 
 // interval formats an interval as "59–76", or "−20 … 10" when a limit is
 // negative (a dash between negative numbers misleads).
-func interval(l i18n.Lang, k scoring.Kind, iv scoring.Interval) string {
+func interval(l i18n.Lang, k scoring.Kind, iv stat.Interval) string {
 	if iv.IsZero() {
 		return ""
 	}

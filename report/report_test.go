@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"github.com/stretchr/testify/require"
 	"io"
 	"math"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/internal/synth"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -67,7 +69,7 @@ func rawFixture(t testing.TB) (*scoring.Tallies, map[string]string) {
 func buildTable(t testing.TB, l i18n.Lang) *Table {
 	tl, names := fixture(t)
 	tbl, err := Build(tl.WithoutPeriods(), Options{Lang: l, By: []scoring.Dimension{scoring.ByUnit}, Names: names,
-		CompareWithin: scoring.ByUnit, Adjust: scoring.Holm, Standardize: []scoring.Dimension{scoring.ByChannel}})
+		CompareWithin: scoring.ByUnit, Adjust: stat.Holm, Standardize: []scoring.Dimension{scoring.ByChannel}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,5 +378,35 @@ func TestWidget(t *testing.T) {
 	}
 	if _, err := Widget(protected, "x", Options{}); err == nil {
 		t.Error("a widget needs a rolling window")
+	}
+}
+
+// TestUnitPeerRowIsTheComparison checks that the peer-group row of a unit
+// report shows exactly what the ▲/▼ comparison uses: the other units
+// combined, without the unit itself, for every figure.
+func TestUnitPeerRowIsTheComparison(t *testing.T) {
+	tl, names := fixture(t)
+	monthly := tl.Regroup(scoring.ByUnit)
+	for _, unit := range []string{"u001", "u002", "u-small"} {
+		doc, err := UnitReport(UnitInput{Monthly: monthly, Unit: unit}, Options{Names: names})
+		require.NoError(t, err)
+		tbl := doc.Blocks[0].Table
+		require.Len(t, tbl.Rows, 2, unit)
+		own, peers := tbl.Rows[0], tbl.Rows[1]
+		require.True(t, peers.Total, "the second row is the peer group")
+		compared := 0
+		for i, c := range own.Cells {
+			if c.Comparison == nil {
+				continue
+			}
+			compared++
+			ref := peers.Cells[i].Indicator
+			if ref.Estimate != c.Comparison.Reference {
+				t.Errorf("%s, %s: peer row shows %v, the comparison used %v", unit, tbl.Columns[i].Item, ref.Estimate, c.Comparison.Reference)
+			}
+		}
+		if unit != "u-small" && compared == 0 {
+			t.Errorf("%s: nothing compared", unit)
+		}
 	}
 }

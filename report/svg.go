@@ -10,6 +10,7 @@ import (
 
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // Charts are inline SVG: no JavaScript, no external files. Each has a
@@ -195,7 +196,7 @@ func IndexChart(id string, l i18n.Lang, points []IndexPoint, reference float64) 
 	x := axis{lo, hi, chartPad + 6, chartW - chartPad - 6}
 	var desc []string
 	for _, p := range points {
-		desc = append(desc, fmt.Sprintf("%s %s (%s)", p.Label, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, scoring.Interval{Low: p.Low, High: p.High, Method: scoring.AdjustedWald})))
+		desc = append(desc, fmt.Sprintf("%s %s (%s)", p.Label, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, stat.Interval{Low: p.Low, High: p.High, Method: stat.AdjustedWald})))
 	}
 	refText := label(l, "chart.reference") + " " + value(l, scoring.Index, reference)
 	b := &svg{title: label(l, "chart.index-by-unit"), desc: capitalize(refText) + ". " + strings.Join(desc, "; ")}
@@ -364,7 +365,7 @@ func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Ch
 		var parts []string
 		for _, p := range s.Points {
 			if p.Valid {
-				parts = append(parts, fmt.Sprintf("%s %s (%s), n = %s", p.Period, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, scoring.Interval{Low: p.Low, High: p.High, Method: scoring.AdjustedWald}), i18n.FormatInt(l, p.N)))
+				parts = append(parts, fmt.Sprintf("%s %s (%s), n = %s", p.Period, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, stat.Interval{Low: p.Low, High: p.High, Method: stat.AdjustedWald}), i18n.FormatInt(l, p.N)))
 			} else {
 				parts = append(parts, p.Period+" "+label(l, "report.no-value"))
 			}
@@ -448,7 +449,7 @@ func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Ch
 			if len(series) == 1 {
 				fmt.Fprintf(b, `<line class="whisker" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s"/>`, px, y.at(p.Low), px, y.at(p.High), st.colour)
 			}
-			tip := fmt.Sprintf("%s %s (%s), n = %s", p.Period, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, scoring.Interval{Low: p.Low, High: p.High, Method: scoring.AdjustedWald}), i18n.FormatInt(l, p.N))
+			tip := fmt.Sprintf("%s %s (%s), n = %s", p.Period, value(l, scoring.Index, p.Estimate), interval(l, scoring.Index, stat.Interval{Low: p.Low, High: p.High, Method: stat.AdjustedWald}), i18n.FormatInt(l, p.N))
 			if s.Label != "" {
 				tip = s.Label + ": " + tip
 			}
@@ -460,10 +461,10 @@ func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Ch
 
 // FunnelChart draws each unit's index against its number of respondents,
 // with the overall index as the centre line and the 95 % and 99.8 %
-// control limits around it ([scoring.IndexFunnel]): a unit outside the
+// control limits around it ([stat.IndexFunnel]): a unit outside the
 // limits differs by more than chance at its size. Units are dots; those
 // outside the 99.8 % limits are drawn as squares and named.
-func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, limits []scoring.FunnelLimits) Chart {
+func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, limits []stat.FunnelLimits) Chart {
 	const left, right, top, plotH = 44.0, 14.0, 44.0, 220.0
 	bottom := top + plotH
 	h := bottom + 3*lineH + 10
@@ -480,13 +481,13 @@ func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, l
 	lo, hi := indexRange(vs...)
 	xs := axis{0, float64(maxN) * 1.05, left, chartW - right}
 	ys := axis{lo, hi, bottom, top}
-	limitAt := func(n int64) (scoring.FunnelLimits, bool) {
+	limitAt := func(n int64) (stat.FunnelLimits, bool) {
 		for _, f := range limits {
 			if f.N == n {
 				return f, true
 			}
 		}
-		return scoring.FunnelLimits{}, false
+		return stat.FunnelLimits{}, false
 	}
 	desc := make([]string, len(points))
 	out := make([]bool, len(points)) // outside the 99.8 % limits
@@ -516,7 +517,7 @@ func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, l
 	}
 	b.text((left+chartW-right)/2, bottom+2*lineH+4, "middle", "#333", label(l, "chart.axis.respondents"))
 	fmt.Fprintf(b, `<line class="centre" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"><title>%s</title></line>`, left, ys.at(target), chartW-right, ys.at(target), esc(label(l, "chart.reference")+" "+value(l, scoring.Index, target)))
-	path := func(get func(scoring.FunnelLimits) float64) string {
+	path := func(get func(stat.FunnelLimits) float64) string {
 		var pts []string
 		for _, f := range limits {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", xs.at(float64(f.N)), ys.at(get(f))))
@@ -524,11 +525,11 @@ func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, l
 		return strings.Join(pts, " ")
 	}
 	for _, lim := range []struct {
-		get  func(scoring.FunnelLimits) float64
+		get  func(stat.FunnelLimits) float64
 		dash string
 	}{
-		{func(f scoring.FunnelLimits) float64 { return f.Low95 }, "5 3"}, {func(f scoring.FunnelLimits) float64 { return f.High95 }, "5 3"},
-		{func(f scoring.FunnelLimits) float64 { return f.Low998 }, ""}, {func(f scoring.FunnelLimits) float64 { return f.High998 }, ""},
+		{func(f stat.FunnelLimits) float64 { return f.Low95 }, "5 3"}, {func(f stat.FunnelLimits) float64 { return f.High95 }, "5 3"},
+		{func(f stat.FunnelLimits) float64 { return f.Low998 }, ""}, {func(f stat.FunnelLimits) float64 { return f.High998 }, ""},
 	} {
 		fmt.Fprintf(b, `<polyline class="limit" points="%s" fill="none" stroke="#555" stroke-dasharray="%s"/>`, path(lim.get), lim.dash)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // Options configures a report table. The zero value gives a Finnish table
@@ -43,9 +44,11 @@ type Options struct {
 	Internal bool
 	// CompareWithin, if set, compares every group with the rest of its
 	// peers that differ only in this dimension (usually ByUnit), with
-	// Adjust across the groups.
+	// Adjust within each Family (per period by default); the footer says
+	// which test, adjustment and family were used.
 	CompareWithin scoring.Dimension
-	Adjust        scoring.Adjustment
+	Adjust        stat.Adjustment
+	Family        scoring.Family
 	// Standardize, if set, adds each group's figures standardized to the
 	// whole table's mix of these strata (which must be in the tallies'
 	// grouping but not in By).
@@ -207,7 +210,7 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 	var comparisons map[cellKey]scoring.Comparison
 	if o.CompareWithin != 0 {
 		comparisons = map[cellKey]scoring.Comparison{}
-		for _, c := range scoring.ComparePeers(shown.Groups(), o.CompareWithin, scales, scoring.CompareOptions{Level: o.Scoring.Level, Adjust: o.Adjust}) {
+		for _, c := range scoring.ComparePeers(shown.Groups(), o.CompareWithin, scales, scoring.CompareOptions{Level: o.Scoring.Level, Adjust: o.Adjust, Family: o.Family}) {
 			comparisons[cellKey{c.Key, c.Item}] = c
 		}
 	}
@@ -223,7 +226,7 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 			if !ok {
 				continue
 			}
-			mix := scoring.ReferenceMix(groups, o.Standardize, col.Item)
+			mix := scoring.ReferenceMix(groups, o.Standardize, col.Item, s, o.Scoring)
 			for _, st := range scoring.Standardize(groups, o.Standardize, col.Item, s, mix, o.Scoring) {
 				standardized[cellKey{st.Key, col.Item}] = st
 			}
@@ -364,15 +367,11 @@ func footer(cat *catalogue.Catalogue, results []scoring.Result, t *scoring.Talli
 		}
 	}
 	slices.Sort(f.Instruments)
-	level := o.Scoring.Level
-	if level <= 0 || level >= 1 {
-		level = 0.95
-	}
-	indexMethod, shareMethod := cmp.Or(o.Scoring.IndexMethod, scoring.AdjustedWald), cmp.Or(o.Scoring.ShareMethod, scoring.Wilson)
+	so := o.Scoring.WithDefaults()
 	f.Methods = append(f.Methods,
-		label(l, "indicator.recommendation-index")+": "+label(l, "method."+indexMethod.String()),
-		label(l, "indicator.agreement-share")+": "+label(l, "method."+shareMethod.String()),
-		capitalize(label(l, "report.level"))+" "+i18n.FormatPercent(l, level, 1),
+		label(l, "indicator.recommendation-index")+": "+label(l, "method."+so.IndexMethod.String()),
+		label(l, "indicator.agreement-share")+": "+label(l, "method."+so.ShareMethod.String()),
+		capitalize(label(l, "report.level"))+" "+i18n.FormatPercent(l, so.Level, 1),
 	)
 	if o.Scoring.CantSay == scoring.IncludeCantSay {
 		f.Methods = append(f.Methods, label(l, "report.cant-say-included"))
@@ -381,7 +380,16 @@ func footer(cat *catalogue.Catalogue, results []scoring.Result, t *scoring.Talli
 	}
 	f.Methods = append(f.Methods, protectionLines(t, l)...)
 	if o.CompareWithin != 0 {
-		f.Methods = append(f.Methods, label(l, "report.compare.note"))
+		test := fmt.Sprintf(label(l, "report.compare.test"), stat.DefaultExactBelow)
+		if t.Protected() { // the noise's variance rules the exact test out
+			test = label(l, "report.compare.test-protected")
+		}
+		f.Methods = append(f.Methods, label(l, "report.compare.note"), test)
+		if o.Adjust == stat.NoAdjustment {
+			f.Methods = append(f.Methods, capitalize(label(l, "report.adjust.none")))
+		} else {
+			f.Methods = append(f.Methods, capitalize(label(l, "report.adjust."+o.Adjust.String())+label(l, "report.family."+o.Family.String())))
+		}
 	}
 	if std {
 		var names []string

@@ -98,23 +98,34 @@
 //
 // # Comparison and standardization
 //
-// [ComparePeers] compares each unit with the pooled rest of its peer
-// group, and [BenchmarkShare] and [BenchmarkIndex] with a fixed value:
-// difference, interval, p-value and a better / no difference / worse
-// label, with Holm or Benjamini–Hochberg correction ([Adjust]). Ranks are
-// not offered. [ShareFunnel] and [IndexFunnel] give funnel-plot limits at
-// 95 % and 99.8 %, widened by [Overdispersion] where units vary more than
-// chance. [ShareReliability] and [IndexReliability] say whether units can
-// be told apart at all with their sample sizes. [Standardize] adjusts a
-// unit's figure to a reference mix of strata (channel, role, language),
-// since SMS and kiosk answers differ systematically.
+// ComparePeers compares each unit with the pooled rest of its peer group
+// (never including the unit itself), and CompareGroups two disjoint
+// groups: difference, interval, two-sided p-value, the test that gave it,
+// and a better / no difference / worse label. The statistics themselves
+// are functions over counts in package [stat]: the recommendation index
+// by a pooled-variance z test, or an exact conditional test when a group
+// has fewer than 30 answers and the counts are exact (a small unit whose
+// answers all fall in one band is no longer "certainly" different);
+// shares by the pooled z test with Newcombe's interval. P-values are
+// computed in the tail (2Φ(−|z|) as erfc) and keep their precision down
+// to about 1e-300. Holm or Benjamini–Hochberg adjustment (CompareOptions)
+// runs within a Family: per item and period by default, or across
+// periods; hidden groups are never compared, so never in a family. Ranks
+// are not offered. Funnel limits, overdispersion and the reliability of
+// differences between units are in package stat too. Standardize adjusts
+// a unit's figure to a reference mix of strata (channel, role, language),
+// since SMS and kiosk answers differ systematically; ReferenceMix weights
+// strata by the figure's own denominators, so a population standardized
+// to its own mix keeps its crude figure.
 //
 // # Management
 //
 // [MeasureCoverage] finds the units that measure continuously and
-// [CoverageChange] the change between two dates; [Triage] flags single
-// responses that need a quick reaction, by rules kept as data.
+// [CoverageChange] the change between two dates. (Flagging a single
+// submission that needs a quick reaction is survey.Triage: it acts on one
+// submission, not on tallies.)
 //
-// Reference values for the statistics come from statsmodels and scipy;
-// the scripts are in testdata/ beside the vectors.
+// Reference values come from statsmodels and scipy (testdata/indicators.py,
+// testdata/compare.py) and R's survey package (testdata/standardize.R);
+// the scripts are in testdata/ beside the vectors they made.
 package scoring

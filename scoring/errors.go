@@ -15,8 +15,6 @@ var (
 	ErrFormat = errors.New("invalid serialized tallies")
 	// ErrUnknownItem: no scale is known for an item.
 	ErrUnknownItem = errors.New("no scale for item")
-	// ErrRule: a triage rule is invalid.
-	ErrRule = errors.New("invalid triage rule")
 	// ErrLimit: more responses ([MaxResponses]) or items ([MaxItems])
 	// than tallies hold.
 	ErrLimit = errors.New("over the limits of tallies")

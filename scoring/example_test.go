@@ -7,6 +7,7 @@ import (
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -46,13 +47,13 @@ func ExampleComparePeers() {
 	add("health-station-c", 10, 20)
 	add("health-station-c", 3, 30)
 	cmp := scoring.ComparePeers(tallies.Groups(), scoring.ByUnit, scoring.CatalogueScales(catalogue.Default()),
-		scoring.CompareOptions{Adjust: scoring.Holm})
+		scoring.CompareOptions{Adjust: stat.Holm})
 	for _, c := range cmp {
-		fmt.Printf("%s: %.0f vs %.0f, diff %+.1f (%.1f … %.1f), p %.3f: %s\n",
-			c.Key.Unit, c.Estimate, c.Reference, c.Diff, c.Interval.Low, c.Interval.High, c.P, c.Label)
+		fmt.Printf("%s: %.0f vs %.0f, diff %+.1f (%.1f … %.1f), %s p %.2g (Holm, %d compared): %s\n",
+			c.Key.Unit, c.Estimate, c.Reference, c.Diff, c.Interval.Low, c.Interval.High, c.Test, c.P, c.Family, c.Label)
 	}
 	// Output:
-	// health-station-a: 60 vs 27, diff +33.3 (14.8 … 51.9), p 0.001: better
-	// health-station-b: 50 vs 44, diff +6.0 (-13.3 … 25.3), p 0.543: no-difference
-	// health-station-c: -20 vs 57, diff -76.7 (-105.3 … -48.0), p 0.000: worse
+	// health-station-a: 60 vs 27, diff +33.3 (14.6 … 51.3), pooled-z p 0.00082 (Holm, 3 compared): better
+	// health-station-b: 50 vs 44, diff +6.0 (-14.1 … 24.2), pooled-z p 0.56 (Holm, 3 compared): no-difference
+	// health-station-c: -20 vs 57, diff -76.7 (-102.6 … -47.4), pooled-z p 2.7e-08 (Holm, 3 compared): worse
 }

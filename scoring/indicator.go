@@ -10,6 +10,7 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/internal/enum"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // Kind is the kind of an indicator.
@@ -60,11 +61,13 @@ const (
 
 // Options configures how indicators are computed. The zero value gives
 // 95 % intervals, Wilson for shares, adjusted Wald for the index,
-// Student's t for means, and can't-say answers excluded.
+// Student's t for means, and can't-say answers excluded; WithDefaults
+// spells those defaults out, and Check rejects a method that does not
+// apply.
 type Options struct {
 	Level       float64       // confidence level; 0 means 0.95 (0.998 for control limits)
-	ShareMethod Method        // Wilson (default), ClopperPearson, Jeffreys, Wald or Bootstrap
-	IndexMethod Method        // AdjustedWald (default), Wald or Bootstrap
+	ShareMethod stat.Method   // stat.Wilson (default), ClopperPearson, Jeffreys, Wald or Bootstrap
+	IndexMethod stat.Method   // stat.AdjustedWald (default), Wald or Bootstrap
 	CantSay     CantSayPolicy // whether can't-say answers are in share denominators
 	// Replicates and Seed configure the Bootstrap method: the number of
 	// resamples (0 means 2000) and the seed of the generator, so that
@@ -73,12 +76,48 @@ type Options struct {
 	Seed       uint64
 }
 
-func (o Options) level() float64 {
+// DefaultLevel is the confidence level of intervals and tests when
+// none is given.
+const DefaultLevel = 0.95
+
+// DefaultReplicates is the number of bootstrap resamples when none is
+// given.
+const DefaultReplicates = 2000
+
+// WithDefaults returns o with every default resolved: the level, the
+// share and index methods and the bootstrap replicates. It is the one
+// place the defaults are decided; functions given a zero field use it.
+func (o Options) WithDefaults() Options {
 	if o.Level <= 0 || o.Level >= 1 {
-		return 0.95
+		o.Level = DefaultLevel
 	}
-	return o.Level
+	if o.ShareMethod == stat.MethodDefault {
+		o.ShareMethod = stat.Wilson
+	}
+	if o.IndexMethod == stat.MethodDefault {
+		o.IndexMethod = stat.AdjustedWald
+	}
+	if o.Replicates <= 0 {
+		o.Replicates = DefaultReplicates
+	}
+	return o
 }
+
+// Check reports options that cannot be honoured: an interval method that
+// does not apply to shares or to the index (Wilson for the index, say)
+// gives an error wrapping [stat.ErrMethod], rather than figures silently
+// without intervals.
+func (o Options) Check() error {
+	if err := o.ShareMethod.ForShare(); err != nil {
+		return errorf("ShareMethod: %w", err)
+	}
+	if err := o.IndexMethod.ForIndex(); err != nil {
+		return errorf("IndexMethod: %w", err)
+	}
+	return nil
+}
+
+func (o Options) level() float64 { return o.WithDefaults().Level }
 
 // Indicator is one figure with the counts it came from. When N is zero
 // there is no value: Valid is false and Estimate is NaN (null in JSON),
@@ -110,8 +149,8 @@ type Indicator struct {
 	// Valid reports whether there is a value (N > 0).
 	Valid bool `json:"valid"`
 	// Estimate is the index in points (−100…100), a share (0…1) or a mean.
-	Estimate float64  `json:"estimate"`
-	Interval Interval `json:"interval"`
+	Estimate float64       `json:"estimate"`
+	Interval stat.Interval `json:"interval"`
 }
 
 // MarshalJSON writes the indicator with "estimate": null when there is no
@@ -126,6 +165,20 @@ func (ind Indicator) MarshalJSON() ([]byte, error) {
 		out.Estimate = &ind.Estimate
 	}
 	return json.Marshal(out)
+}
+
+// IndexCounts returns the counts of an index indicator for the functions
+// of package stat: promoters (Positive), passives (N − Positive −
+// Negative) and detractors (Negative).
+func (ind Indicator) IndexCounts() stat.IndexCounts {
+	return stat.IndexCounts{Promoters: ind.Positive, Passives: ind.N - ind.Positive - ind.Negative, Detractors: ind.Negative}
+}
+
+// ShareCounts returns the counts of a share indicator for the functions
+// of package stat: Positive of N (can't-say answers in N only when the
+// options included them).
+func (ind Indicator) ShareCounts() stat.ShareCounts {
+	return stat.ShareCounts{Positive: ind.Positive, N: ind.N}
 }
 
 // bandCounts counts answers in the scale's bands.
@@ -162,12 +215,12 @@ func IndexOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Optio
 	}
 	ind.Valid = true
 	ind.Estimate = 100 * float64(ind.Positive-ind.Negative) / float64(ind.N)
-	if o.IndexMethod == Bootstrap {
+	if o.IndexMethod == stat.Bootstrap {
 		ind.Interval = bootstrap(o, ind.N, []int64{ind.Positive, ind.Neutral, ind.Negative}, func(c []int64, n int64) float64 {
 			return 100 * float64(c[0]-c[2]) / float64(n)
 		}, -100, 100)
 	} else {
-		ind.Interval = IndexInterval(ind.Positive, ind.Negative, ind.N, o.level(), o.IndexMethod)
+		ind.Interval = stat.IndexInterval(ind.IndexCounts(), o.level(), o.IndexMethod)
 	}
 	return ind
 }
@@ -194,12 +247,12 @@ func ShareOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Optio
 	}
 	ind.Valid = true
 	ind.Estimate = float64(ind.Positive) / float64(ind.N)
-	if o.ShareMethod == Bootstrap {
+	if o.ShareMethod == stat.Bootstrap {
 		ind.Interval = bootstrap(o, ind.N, []int64{ind.Positive, ind.N - ind.Positive}, func(c []int64, n int64) float64 {
 			return float64(c[0]) / float64(n)
 		}, 0, 1)
 	} else {
-		ind.Interval = ShareInterval(ind.Positive, ind.N, o.level(), o.ShareMethod)
+		ind.Interval = stat.ShareInterval(ind.ShareCounts(), o.level(), o.ShareMethod)
 	}
 	return ind
 }
@@ -210,7 +263,7 @@ func MeanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Option
 	return meanOf(item, t, notAnswered, s, o, nil)
 }
 
-func meanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options, q *quantiles) Indicator {
+func meanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options, q *stat.MeanIntervals) Indicator {
 	b := bandCounts(t, s)
 	ind := Indicator{Item: item, Kind: Mean, Positive: b[catalogue.BandAgree], Neutral: b[catalogue.BandNeutral], Negative: b[catalogue.BandDisagree],
 		CantSay: cantSay(t, s), NotAnswered: notAnswered, Estimate: math.NaN()}
@@ -231,7 +284,10 @@ func meanOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Option
 	ind.Estimate = sum / n
 	if ind.N > 1 {
 		variance := (sumSq - sum*sum/n) / (n - 1)
-		ind.Interval = meanInterval(ind.Estimate, math.Sqrt(math.Max(variance, 0)), ind.N, o.level(), float64(lo), float64(hi), q)
+		if q == nil {
+			q = &stat.MeanIntervals{Level: o.level()}
+		}
+		ind.Interval = q.Of(ind.Estimate, math.Sqrt(math.Max(variance, 0)), ind.N, float64(lo), float64(hi))
 	}
 	return ind
 }
@@ -243,7 +299,7 @@ func IndicatorsOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o 
 	return indicatorsOf(item, t, notAnswered, s, o, nil)
 }
 
-func indicatorsOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options, q *quantiles) []Indicator {
+func indicatorsOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o Options, q *stat.MeanIntervals) []Indicator {
 	switch s.Kind() {
 	case catalogue.KindRecommendation:
 		return []Indicator{IndexOf(item, t, notAnswered, s, o)}
@@ -257,11 +313,8 @@ func indicatorsOf(item string, t Tally, notAnswered int64, s catalogue.Scale, o 
 
 // bootstrap returns the percentile interval of stat over multinomial
 // resamples of counts, seeded by o.Seed.
-func bootstrap(o Options, n int64, counts []int64, stat func([]int64, int64) float64, lo, hi float64) Interval {
-	reps := o.Replicates
-	if reps <= 0 {
-		reps = 2000
-	}
+func bootstrap(o Options, n int64, counts []int64, statistic func([]int64, int64) float64, lo, hi float64) stat.Interval {
+	reps := o.WithDefaults().Replicates
 	src := rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15)
 	values := make([]float64, reps)
 	sample := make([]int64, len(counts))
@@ -281,7 +334,7 @@ func bootstrap(o Options, n int64, counts []int64, stat func([]int64, int64) flo
 			left -= sample[i]
 			leftP -= p
 		}
-		values[r] = stat(sample, n)
+		values[r] = statistic(sample, n)
 	}
 	slices.Sort(values)
 	alpha := 1 - o.level()
@@ -289,5 +342,5 @@ func bootstrap(o Options, n int64, counts []int64, stat func([]int64, int64) flo
 		i := int(math.Round(q * float64(reps-1)))
 		return values[min(max(i, 0), reps-1)]
 	}
-	return Interval{Low: clamp(pick(alpha/2), lo, hi), High: clamp(pick(1-alpha/2), lo, hi), Method: Bootstrap, Level: o.level()}
+	return stat.Interval{Low: stat.Clamp(pick(alpha/2), lo, hi), High: stat.Clamp(pick(1-alpha/2), lo, hi), Method: stat.Bootstrap, Level: o.level()}
 }

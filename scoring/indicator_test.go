@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palaute/palaute/scoring/stat"
+
 	"github.com/palaute/palaute/catalogue"
 )
 
@@ -38,7 +40,7 @@ func parseFloats(t *testing.T, fields []string) []float64 {
 	return out
 }
 
-var methodByName = map[string]Method{"wilson": Wilson, "clopper-pearson": ClopperPearson, "jeffreys": Jeffreys, "wald": Wald, "adjusted-wald": AdjustedWald}
+var methodByName = map[string]stat.Method{"wilson": stat.Wilson, "clopper-pearson": stat.ClopperPearson, "jeffreys": stat.Jeffreys, "wald": stat.Wald, "adjusted-wald": stat.AdjustedWald}
 
 // TestConformanceVectors holds the indicators to testdata/indicators.txt,
 // computed by statsmodels and scipy (testdata/indicators.py).
@@ -138,19 +140,19 @@ func TestPublishedFigures(t *testing.T) {
 func TestBootstrap(t *testing.T) {
 	var tl Tally
 	tl.Counts[10], tl.Counts[8], tl.Counts[2] = 600, 250, 150
-	o := Options{IndexMethod: Bootstrap, Seed: 42}
+	o := Options{IndexMethod: stat.Bootstrap, Seed: 42}
 	a := IndexOf("recommend", tl, 0, scale(t, "recommend-0-10"), o)
 	b := IndexOf("recommend", tl, 0, scale(t, "recommend-0-10"), o)
 	if a.Interval != b.Interval {
 		t.Errorf("bootstrap with one seed is not reproducible: %v %v", a.Interval, b.Interval)
 	}
 	// With n = 1000 the bootstrap interval should be close to the Wald one.
-	w := IndexInterval(600, 150, 1000, 0.95, Wald)
-	if math.Abs(a.Interval.Low-w.Low) > 1 || math.Abs(a.Interval.High-w.High) > 1 || a.Interval.Method != Bootstrap {
+	w := stat.IndexInterval(stat.IndexCounts{Promoters: 600, Passives: 250, Detractors: 150}, 0.95, stat.Wald)
+	if math.Abs(a.Interval.Low-w.Low) > 1 || math.Abs(a.Interval.High-w.High) > 1 || a.Interval.Method != stat.Bootstrap {
 		t.Errorf("bootstrap %v far from Wald %v", a.Interval, w)
 	}
-	s := ShareOf("access", Tally{Counts: [16]int64{0, 10, 10, 20, 60, 100}}, 0, scale(t, "agree-5"), Options{ShareMethod: Bootstrap, Seed: 1})
-	ws := ShareInterval(160, 200, 0.95, Wald)
+	s := ShareOf("access", Tally{Counts: [16]int64{0, 10, 10, 20, 60, 100}}, 0, scale(t, "agree-5"), Options{ShareMethod: stat.Bootstrap, Seed: 1})
+	ws := stat.ShareInterval(stat.ShareCounts{Positive: 160, N: 200}, 0.95, stat.Wald)
 	if !s.Interval.Contains(s.Estimate) || math.Abs(s.Interval.Low-ws.Low) > 0.02 || math.Abs(s.Interval.High-ws.High) > 0.02 {
 		t.Errorf("bootstrap share %v vs Wald %v", s.Interval, ws)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/internal/enum"
 	"github.com/palaute/palaute/internal/siphash"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // The defaults of [Protection]. No THL rule for small groups is known;
@@ -551,9 +552,9 @@ func protectIndicator(ind Indicator, pert Perturbation, s catalogue.Scale, o Opt
 		return ind
 	}
 	lo, hi := estimateRange(ind.Kind, s)
-	z2v := zScore(ind.Interval.Level) * zScore(ind.Interval.Level) * v
-	ind.Interval.Low = clamp(ind.Estimate-math.Sqrt(sq(ind.Estimate-ind.Interval.Low)+z2v), lo, hi)
-	ind.Interval.High = clamp(ind.Estimate+math.Sqrt(sq(ind.Interval.High-ind.Estimate)+z2v), lo, hi)
+	z2v := stat.ZCritical(ind.Interval.Level) * stat.ZCritical(ind.Interval.Level) * v
+	ind.Interval.Low = stat.Clamp(ind.Estimate-math.Sqrt(sq(ind.Estimate-ind.Interval.Low)+z2v), lo, hi)
+	ind.Interval.High = stat.Clamp(ind.Estimate+math.Sqrt(sq(ind.Interval.High-ind.Estimate)+z2v), lo, hi)
 	return ind
 }
 

@@ -6,14 +6,19 @@ import (
 	"strings"
 
 	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // Scales finds the answer scale of an item of an instrument version.
 type Scales func(instrument catalogue.InstrumentRef, item string) (catalogue.Scale, bool)
 
 // CatalogueScales returns Scales that look an item up in its instrument
-// in the catalogue and then among the templates' own statements.
+// in the catalogue and then among the templates' own statements. A nil
+// catalogue is [catalogue.Default].
 func CatalogueScales(cat *catalogue.Catalogue, templates ...*catalogue.Template) Scales {
+	if cat == nil {
+		cat = catalogue.Default()
+	}
 	return func(ref catalogue.InstrumentRef, item string) (catalogue.Scale, bool) {
 		if in, err := cat.Instrument(ref); err == nil {
 			if it, ok := in.Item(item); ok {
@@ -76,7 +81,10 @@ func (r Result) OfKind(k Kind) (Indicator, bool) {
 }
 
 // Score computes the indicators of every group of t, sorted by key, with
-// items in national order (own statements after, by ID). Items whose
+// items in national order (own statements after, by ID). The catalogue
+// gives the order and, when scales is nil, the scales
+// ([CatalogueScales]); a nil catalogue is [catalogue.Default]. Options
+// that [Options.Check] rejects give an error and no results. Items whose
 // scale is unknown are left out and reported in the error, wrapping
 // [ErrUnknownItem], alongside the results for the rest.
 //
@@ -86,10 +94,19 @@ func (r Result) OfKind(k Kind) (Indicator, bool) {
 // the others include the variance of the perturbation, and a result's
 // Responses is the largest n among its published indicators.
 func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Result, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	if cat == nil {
+		cat = catalogue.Default()
+	}
+	if scales == nil {
+		scales = CatalogueScales(cat)
+	}
 	var out []Result
 	var errs []error
 	unknown := map[string]bool{}
-	q := &quantiles{level: o.level(), t: map[int64]float64{}}
+	q := &stat.MeanIntervals{Level: o.level()}
 	sorted := map[catalogue.InstrumentRef][]string{} // items in national order, per instrument
 	for _, g := range t.Groups() {
 		items, ok := sorted[g.Key.Instrument]

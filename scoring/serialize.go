@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"time"
 
@@ -49,7 +50,7 @@ func (t *Tallies) MarshalJSON() ([]byte, error) {
 	if t.prot != nil {
 		return nil, errorf("serializing tallies: %w", ErrProtected)
 	}
-	out := talliesJSON{Format: tallyJSONFormat, Grouping: groupingJSON{t.grouping, t.loc.String()}, Groups: []groupJSON{}}
+	out := talliesJSON{Format: tallyJSONFormat, Grouping: groupingJSON{t.grouping, t.grouping.locationName()}, Groups: []groupJSON{}}
 	for _, g := range t.Groups() {
 		gj := groupJSON{Key: g.Key, Responses: g.Responses, Counts: map[string][]int64{}, Keys: map[string]string{}}
 		for item, tl := range g.Items {
@@ -210,24 +211,33 @@ func (t *Tallies) addDecoded(k Key, og *group, names []string) error {
 }
 
 // MarshalBinary writes the tallies in a compact binary form: a header
-// with the grouping, the item IDs, then each group's key, response count,
-// and for each item its non-zero counts as variable-length integers and
-// its cell key. Protected tallies are not serialized (see MarshalJSON).
+// with the grouping, the item IDs in sorted order, then each group's key
+// (groups in key order), response count, and for each item (in item
+// order) its non-zero counts as variable-length integers and its cell key.
+// The output depends only on the counts, not on the order responses were
+// added or tallies merged in. Protected tallies are not serialized (see
+// MarshalJSON).
 func (t *Tallies) MarshalBinary() ([]byte, error) {
 	if t.prot != nil {
 		return nil, errorf("serializing tallies: %w", ErrProtected)
 	}
 	var b []byte
 	b = append(b, binaryMagic...)
-	gj, err := json.Marshal(groupingJSON{t.grouping, t.loc.String()})
+	gj, err := json.Marshal(groupingJSON{t.grouping, t.grouping.locationName()})
 	if err != nil {
 		return nil, err
 	}
 	b = appendBytes(b, gj)
-	b = binary.AppendUvarint(b, uint64(len(t.items)))
-	for _, it := range t.items {
+	items := slices.Sorted(slices.Values(t.items))
+	b = binary.AppendUvarint(b, uint64(len(items)))
+	for _, it := range items {
 		b = appendBytes(b, []byte(it))
 	}
+	rank := make([]int, len(t.items)) // an item's index in t.items → in items
+	for i, it := range t.items {
+		rank[i], _ = slices.BinarySearch(items, it)
+	}
+	var slots []int
 	groups := t.Groups()
 	b = binary.AppendUvarint(b, uint64(len(groups)))
 	for _, g := range groups {
@@ -242,7 +252,13 @@ func (t *Tallies) MarshalBinary() ([]byte, error) {
 		}
 		b = binary.AppendUvarint(b, uint64(g.Responses))
 		raw := t.groups[k]
-		for slot, tl := range raw.tallies {
+		slots = slots[:0]
+		for slot := range raw.tallies {
+			slots = append(slots, slot)
+		}
+		slices.SortFunc(slots, func(a, b int) int { return rank[raw.items[a]] - rank[raw.items[b]] })
+		for _, slot := range slots {
+			tl := raw.tallies[slot]
 			var mask uint16
 			for v, c := range tl.Counts {
 				if c != 0 {
@@ -252,7 +268,7 @@ func (t *Tallies) MarshalBinary() ([]byte, error) {
 			if mask == 0 {
 				continue
 			}
-			b = binary.AppendUvarint(b, uint64(raw.items[slot])+1)
+			b = binary.AppendUvarint(b, uint64(rank[raw.items[slot]])+1)
 			b = binary.AppendUvarint(b, uint64(mask))
 			for _, c := range tl.Counts {
 				if c != 0 {

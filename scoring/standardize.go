@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/scoring/stat"
 )
 
 // Mix is a reference mix of strata: the weight of each stratum, keyed by
@@ -25,15 +26,23 @@ func except(dims ...Dimension) []Dimension {
 	return slices.DeleteFunc(slices.Clone(allDims), func(d Dimension) bool { return slices.Contains(dims, d) })
 }
 
-// ReferenceMix returns the mix of strata among all answers to item in the
-// groups: for each stratum, its share of the answers. Use it to
-// standardize to the population's own mix (all units of a county, say),
-// or build a Mix by hand for a fixed reference.
-func ReferenceMix(groups []Group, strata []Dimension, item string) Mix {
+// ReferenceMix returns the mix of strata among the answers to item in
+// the groups: each stratum's share of the denominators of the item's
+// headline figure (the index, agreement share or yes share, as o computes
+// it; can't-say answers count only with IncludeCantSay). Weighting by the
+// figure's own denominators makes standardizing a population to its own
+// mix return its crude figure. Use it to standardize to the population's
+// own mix (all units of a county, say), or build a Mix by hand for a fixed
+// reference.
+func ReferenceMix(groups []Group, strata []Dimension, item string, s catalogue.Scale, o Options) Mix {
 	mix := Mix{}
 	var total float64
 	for _, g := range groups {
-		n := float64(g.Items[item].Answers())
+		inds := IndicatorsOf(item, g.Items[item], 0, s, o)
+		if len(inds) == 0 {
+			continue
+		}
+		n := float64(inds[0].N)
 		mix[stratumKey(g.Key, strata)] += n
 		total += n
 	}
@@ -55,10 +64,10 @@ type Standardized struct {
 	Kind Kind      `json:"kind"`
 	// Valid is false when the group has no answers in a stratum the mix
 	// weights; Missing lists those strata.
-	Valid    bool     `json:"valid"`
-	Estimate float64  `json:"estimate"`
-	Interval Interval `json:"interval"`
-	Missing  []Key    `json:"missing,omitempty"`
+	Valid    bool          `json:"valid"`
+	Estimate float64       `json:"estimate"`
+	Interval stat.Interval `json:"interval"`
+	Missing  []Key         `json:"missing,omitempty"`
 }
 
 // Standardize computes, for every group of groups with its strata
@@ -108,7 +117,7 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 		strataKeys = append(strataKeys, k)
 	}
 	slices.SortFunc(strataKeys, compareKeys)
-	z := zScore(o.level())
+	z := stat.ZCritical(o.level())
 	var out []Standardized
 	for _, uk := range slices.SortedFunc(func(yield func(Key) bool) {
 		for k := range units {
@@ -142,12 +151,11 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 				st.Missing = append(st.Missing, sk)
 				continue
 			}
-			n := float64(ind.N)
 			var v float64
 			if ind.Kind == Index {
-				v = indexVariance(ind.Positive, ind.Negative, ind.N)
+				v = ind.IndexCounts().Variance()
 			} else {
-				v = ind.Estimate * (1 - ind.Estimate) / n
+				v = ind.ShareCounts().Variance()
 			}
 			if p.prot != nil {
 				v += perturbationVariance(ind, c.pert, s, o)
@@ -162,7 +170,7 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 			}
 			half := z * math.Sqrt(variance)
 			st.Valid, st.Estimate = true, est
-			st.Interval = Interval{Low: clamp(est-half, lo, hi), High: clamp(est+half, lo, hi), Method: Wald, Level: o.level()}
+			st.Interval = stat.Interval{Low: stat.Clamp(est-half, lo, hi), High: stat.Clamp(est+half, lo, hi), Method: stat.Wald, Level: o.level()}
 		}
 		out = append(out, st)
 	}

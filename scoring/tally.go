@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Helsinki on machines without a zone database
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
@@ -16,9 +15,9 @@ import (
 	"github.com/palaute/palaute/survey"
 )
 
-// MaxValue is the largest answer value a [Tally] holds; the national
-// scales use 0–10.
-const MaxValue = 15
+// MaxValue is the largest answer value a [Tally] holds: the same as
+// [survey.MaxValue].
+const MaxValue = survey.MaxValue
 
 // Tally counts the answers to one item by value: Counts[v] answers had
 // value v. The zero value is an empty tally. Which values are can't-say
@@ -113,24 +112,32 @@ type Grouping struct {
 	RollingDays int  `json:"rollingDays,omitzero"`
 	RollingEnd  Date `json:"rollingEnd,omitzero"`
 	// Location is the time zone whose calendar assigns responses to
-	// periods; nil means Europe/Helsinki, where the services are.
+	// periods; nil means Europe/Helsinki, where the services are
+	// ([survey.Helsinki]).
 	Location *time.Location `json:"-"`
 }
 
-func (g Grouping) location() *time.Location {
+// location returns the grouping's time zone: Location, or
+// Europe/Helsinki, whose error (no zone database, and the program does not
+// import time/tzdata) is returned.
+func (g Grouping) location() (*time.Location, error) {
 	if g.Location != nil {
-		return g.Location
+		return g.Location, nil
 	}
-	loc, err := time.LoadLocation("Europe/Helsinki")
-	if err != nil { // cannot happen: time/tzdata is embedded
-		return time.UTC
+	return survey.Helsinki()
+}
+
+// locationName names the grouping's time zone for comparison.
+func (g Grouping) locationName() string {
+	if g.Location != nil {
+		return g.Location.String()
 	}
-	return loc
+	return "Europe/Helsinki"
 }
 
 func (g Grouping) equal(h Grouping) bool {
 	return slices.Equal(g.By, h.By) && g.Period == h.Period && g.RollingDays == h.RollingDays &&
-		g.RollingEnd == h.RollingEnd && g.location().String() == h.location().String()
+		g.RollingEnd == h.RollingEnd && g.locationName() == h.locationName()
 }
 
 // Key identifies a group: the values of the grouping's dimensions (others
@@ -261,6 +268,7 @@ const (
 type Tallies struct {
 	grouping Grouping
 	loc      *time.Location
+	locErr   error // loading the time zone failed
 	items    []string
 	index    map[string]int
 	groups   map[Key]*group
@@ -307,10 +315,26 @@ func (t *Tallies) dateOf(at time.Time) Date {
 	return d
 }
 
-// NewTallies returns empty tallies with the given grouping.
+// NewTallies returns empty tallies with the given grouping. The zero
+// Tallies is the same as NewTallies(Grouping{}): by instrument version,
+// over all time.
 func NewTallies(g Grouping) *Tallies {
 	g.By = slices.Clone(g.By)
-	return &Tallies{grouping: g, loc: g.location(), index: map[string]int{}, groups: map[Key]*group{}, fast: map[string]*group{}}
+	t := &Tallies{grouping: g}
+	t.init()
+	return t
+}
+
+// init makes the maps of tallies that have none (the zero Tallies) and
+// loads the time zone; a zone that cannot be loaded is kept as an error
+// that Add and Merge return.
+func (t *Tallies) init() {
+	if t.index == nil {
+		t.index, t.groups, t.fast = map[string]int{}, map[Key]*group{}, map[string]*group{}
+	}
+	if t.loc == nil && t.locErr == nil {
+		t.loc, t.locErr = t.grouping.location()
+	}
 }
 
 // Grouping returns the grouping of the tallies.
@@ -376,6 +400,10 @@ func (t *Tallies) itemIndex(item string) int {
 // items past [MaxItems] ([ErrLimit]). Add does not validate responses;
 // pass it validated ones. It does not keep r or its strings.
 func (t *Tallies) Add(r survey.Response) (bool, error) {
+	t.init()
+	if t.locErr != nil {
+		return false, errorf("adding response %q: %w", r.ID, t.locErr)
+	}
 	if t.prot != nil {
 		return false, errorf("adding to tallies: %w", ErrProtected)
 	}
@@ -490,6 +518,10 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 // sum must stay within [MaxResponses] and [MaxItems] (else the error
 // wraps [ErrLimit] and t is not changed). o is not changed.
 func (t *Tallies) Merge(o *Tallies) error {
+	t.init()
+	if t.locErr != nil {
+		return errorf("merging tallies: %w", t.locErr)
+	}
 	if t.prot != nil || o.prot != nil {
 		return errorf("merging tallies: %w", ErrProtected)
 	}

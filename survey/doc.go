@@ -65,4 +65,11 @@
 // precision and recall on labelled sets are measured by the tests.
 // [IsNonAnswer] recognises comments that say
 // nothing ("-", "ei mitään", "inget").
+//
+// # Triage
+//
+// [Triage] flags a single [Submission] that needs a quick reaction (a very
+// low recommendation, feeling unsafe, a contact request) by rules kept as
+// data ([DefaultTriage], [ParseTriage]); the reasons are in the staff's
+// language.
 package survey

@@ -198,14 +198,20 @@ func (d *Decoder) run(ctx context.Context, del delivery) error {
 	return e.parallel()
 }
 
-// helsinki returns the zone of civil dates (Europe/Helsinki).
+// helsinki loads the zone of civil dates once.
 var helsinki = sync.OnceValues(func() (*time.Location, error) {
 	loc, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
-		return nil, fmt.Errorf("survey: the time zone Europe/Helsinki is needed for service dates: %w (import time/tzdata in the program)", err)
+		return nil, fmt.Errorf("survey: the time zone Europe/Helsinki is needed for service dates: %w (install the zone database, or import time/tzdata in the program)", err)
 	}
 	return loc, nil
 })
+
+// Helsinki returns the Europe/Helsinki time zone, in whose calendar
+// service dates and periods fall. It is loaded once, from the system's
+// zone database or from time/tzdata if the program imports it (a library
+// should not: the program decides); the error says how to get it.
+func Helsinki() (*time.Location, error) { return helsinki() }
 
 // process finishes a record in the ordered stage: the duplicate-ID
 // check, the verdict and the summary, in place.

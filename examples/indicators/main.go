@@ -73,6 +73,7 @@ import (
 	"github.com/palaute/palaute/internal/synth"
 	"github.com/palaute/palaute/report"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -269,7 +270,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opts := report.Options{Lang: c.lang, By: c.by, Names: names, Standardize: c.standardize, Internal: c.internal}
 	if c.compare && len(c.by) > 0 {
-		opts.CompareWithin, opts.Adjust = c.by[0], scoring.Holm
+		opts.CompareWithin, opts.Adjust = c.by[0], stat.Holm
 	}
 	published := tallies
 	if !c.internal {

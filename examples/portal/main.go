@@ -37,6 +37,7 @@ import (
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/report"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -210,7 +211,7 @@ func build(path string, c config, outDir string, log io.Writer) error {
 	county := label(c.lang, "report.all")
 	// The county's page: every provider against the others, each linking
 	// to its own page.
-	opts := report.Options{Lang: c.lang, Names: c.names, CompareWithin: scoring.ByProvider, Adjust: scoring.Holm, By: []scoring.Dimension{scoring.ByProvider}}
+	opts := report.Options{Lang: c.lang, Names: c.names, CompareWithin: scoring.ByProvider, Adjust: stat.Holm, By: []scoring.Dimension{scoring.ByProvider}}
 	dashboard, err := report.Build(all, opts)
 	if err != nil {
 		return err
@@ -255,7 +256,7 @@ func build(path string, c config, outDir string, log io.Writer) error {
 			return err
 		}
 	}
-	unitOpts := report.Options{Lang: c.lang, Names: c.names, CompareWithin: scoring.ByUnit, Adjust: scoring.Holm, By: []scoring.Dimension{scoring.ByUnit}}
+	unitOpts := report.Options{Lang: c.lang, Names: c.names, CompareWithin: scoring.ByUnit, Adjust: stat.Holm, By: []scoring.Dimension{scoring.ByUnit}}
 	var widgets []report.WidgetPayload
 	for _, p := range providers {
 		for _, unit := range unitsOf[p] {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/scoring/stat"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -83,13 +84,17 @@ func run(in io.Reader, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "%-6s n %5d  index %6.1f  95%% %6.1f … %5.1f\n", r.Key.Channel, ind.N, ind.Estimate, ind.Interval.Low, ind.Interval.High)
 	}
-	if d, ok := scoring.CompareGroups(byChannel[survey.ChannelSMS], byChannel[survey.ChannelKiosk], "recommend", scale, 0.95); ok {
-		fmt.Fprintf(out, "SMS − kiosk: %+.1f points (95%% %+.1f … %+.1f), p = %.3g: %s\n", d.Diff, d.Interval.Low, d.Interval.High, d.P, d.Label)
+	if d, ok := scoring.CompareGroups(byChannel[survey.ChannelSMS], byChannel[survey.ChannelKiosk], "recommend", scale, scoring.CompareOptions{}); ok {
+		p := fmt.Sprintf("p = %.3g", d.P)
+		if d.P < 1e-300 { // below what a float64 holds with precision
+			p = "p < 1e-300"
+		}
+		fmt.Fprintf(out, "SMS − kiosk: %+.1f points (95%% %+.1f … %+.1f), %s (%s): %s\n", d.Diff, d.Interval.Low, d.Interval.High, p, d.Test, d.Label)
 	}
 
 	// 2. and 3. Units: reliability and overdispersion of the index, over
 	// the units whose index is published.
-	var p, det, n []int64
+	var counts []stat.IndexCounts
 	var z []float64
 	total, err := scoring.Score(tallies.Regroup(), cat, scales, scoring.Options{})
 	if err != nil {
@@ -106,12 +111,12 @@ func run(in io.Reader, out io.Writer) error {
 		if !ind.Valid || ind.Suppressed != scoring.Published {
 			continue
 		}
-		p, det, n = append(p, ind.Positive), append(det, ind.Negative), append(n, ind.N)
-		z = append(z, scoring.IndexZ(ind.Positive, ind.Negative, ind.N, p0, d0))
+		counts = append(counts, ind.IndexCounts())
+		z = append(z, stat.IndexZ(ind.IndexCounts(), p0, d0))
 	}
-	rel := scoring.IndexReliability(p, det, n)
-	fmt.Fprintf(out, "%d units: between-unit SD %.1f points, mean reliability %.2f\n", len(n), math.Sqrt(rel.Tau2), rel.Mean)
-	phi := scoring.Overdispersion(z)
+	rel := stat.IndexReliability(counts)
+	fmt.Fprintf(out, "%d units: between-unit SD %.1f points, mean reliability %.2f\n", len(counts), math.Sqrt(rel.Tau2), rel.Mean)
+	phi := stat.Overdispersion(z)
 	fmt.Fprintf(out, "overdispersion φ = %.2f (1 means the units vary no more than chance)\n", phi)
 	return nil
 }

@@ -23,7 +23,7 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
-	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/survey"
 )
 
 // healthStation is the template of the example unit: four national
@@ -64,7 +64,7 @@ func main() {
 	}}
 	// Feedback that needs a quick reaction is logged here; a vendor
 	// would send it to the unit's staff.
-	s.Triage = scoring.DefaultTriage()
+	s.Triage = survey.DefaultTriage()
 	s.Notifier = NotifierFunc(func(a Alert) error {
 		log.Printf("triage: unit %s on %s: %s (contact request %q)", a.Unit, a.Day, strings.Join(a.Reasons, "; "), a.ContactID)
 		return nil

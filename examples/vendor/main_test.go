@@ -16,7 +16,6 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
-	"github.com/palaute/palaute/scoring"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -35,7 +34,7 @@ func newTestServer(t *testing.T, configure ...func(*Server)) (*httptest.Server, 
 	s.Validator.Now = s.Now()
 	s.Names = map[string]map[i18n.Lang]string{"health-station": {i18n.Finnish: "Keskustan terveysasema", i18n.Swedish: "Centrums hälsostation"}}
 	h := &testHandler{s: s, Handler: s.Handler()}
-	s.Triage = scoring.DefaultTriage()
+	s.Triage = survey.DefaultTriage()
 	s.Notifier = NotifierFunc(h.notify)
 	for _, c := range configure {
 		c(s)

@@ -22,7 +22,6 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
-	"github.com/palaute/palaute/scoring"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -87,7 +86,7 @@ type Server struct {
 	// Triage flags submissions that need a quick reaction, and Notifier
 	// is told of them, with reasons in StaffLang (zero: Finnish). Without
 	// either, nothing is flagged.
-	Triage    *scoring.Triage
+	Triage    *survey.Triage
 	Notifier  Notifier
 	StaffLang i18n.Lang
 

@@ -1,4 +1,4 @@
-package scoring
+package survey
 
 import (
 	"bytes"
@@ -12,8 +12,14 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
-	"github.com/palaute/palaute/survey"
 )
+
+// MaxValue is the largest answer value the library handles (tallies hold
+// 0–15); the national scales use 0–10.
+const MaxValue = 15
+
+// ErrRule reports an invalid triage rule.
+var ErrRule = errors.New("invalid triage rule")
 
 // TriageRule flags individual feedback that needs a quick reaction: an
 // answer to Item with one of Values, or (with Contact) a contact request.
@@ -44,7 +50,7 @@ var defaultTriage = sync.OnceValues(func() (*Triage, error) { return ParseTriage
 func DefaultTriage() *Triage {
 	t, err := defaultTriage()
 	if err != nil {
-		panic("scoring: embedded triage rules: " + err.Error())
+		panic("survey: embedded triage rules: " + err.Error())
 	}
 	return t
 }
@@ -62,11 +68,11 @@ func ParseTriage(r io.Reader) (*Triage, error) {
 		Rules []TriageRule `json:"rules"`
 	}
 	if err := dec.Decode(&f); err != nil {
-		return nil, errorf("triage rules: %w: %v", ErrRule, err)
+		return nil, fmt.Errorf("survey: triage rules: %w: %v", ErrRule, err)
 	}
 	var errs []error
 	fail := func(i int, id, format string, args ...any) {
-		errs = append(errs, errorf("triage rule %d %q: %w: %s", i, id, ErrRule, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("survey: triage rule %d %q: %w: %s", i, id, ErrRule, fmt.Sprintf(format, args...)))
 	}
 	for i, rule := range f.Rules {
 		switch {
@@ -113,7 +119,7 @@ type Flag struct {
 // Check returns the flags a submission triggers, in rule order, with
 // reasons in language l (English where the rule lacks l). The contact
 // details themselves are not copied into flags.
-func (t *Triage) Check(s survey.Submission, l i18n.Lang) []Flag {
+func (t *Triage) Check(s Submission, l i18n.Lang) []Flag {
 	var out []Flag
 	for _, rule := range t.rules {
 		reason := rule.Reason[l]
