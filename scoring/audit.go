@@ -145,6 +145,7 @@ type atom struct {
 // that, for every release made from protected tallies, Inconsistent,
 // Exact and Narrow are 0.
 func Audit(base *Tallies, scales Scales, releases []Release, o AuditOptions) (AuditReport, error) {
+	scales = scales.orDefault()
 	rep := AuditReport{Releases: len(releases), MinWidth: -1}
 	maxFindings := cmp.Or(o.MaxFindings, 100)
 	finding := func(f figure, problem, count string, lo, hi int64) {

@@ -182,6 +182,7 @@ func (o CompareOptions) test(extra float64) stat.TestOptions {
 // hidden, or whose rest has too few certain answers, is not compared, so
 // hidden groups are outside the family of the adjustment.
 func ComparePeers(groups []Group, within Dimension, scales Scales, o CompareOptions) []Comparison {
+	scales = scales.orDefault()
 	others := except(within)
 	peerKey := func(k Key) Key { return project(k, others) }
 	type sum struct {

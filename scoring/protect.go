@@ -335,6 +335,7 @@ func appendKey(b []byte, k Key) []byte {
 // [ErrUnknownItem], alongside the result. Protected tallies keep no
 // response counts and no cell keys.
 func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
+	scales = scales.orDefault()
 	if t.prot != nil {
 		return nil, errorf("protecting tallies: %w: they are protected already", ErrProtected)
 	}

@@ -10,7 +10,17 @@ import (
 )
 
 // Scales finds the answer scale of an item of an instrument version.
+// Functions that take Scales treat nil as CatalogueScales(nil): the items
+// of the default catalogue.
 type Scales func(instrument catalogue.InstrumentRef, item string) (catalogue.Scale, bool)
+
+// orDefault returns s, or the default catalogue's scales for nil.
+func (s Scales) orDefault() Scales {
+	if s == nil {
+		return CatalogueScales(nil)
+	}
+	return s
+}
 
 // CatalogueScales returns Scales that look an item up in its instrument
 // in the catalogue and then among the templates' own statements. A nil

@@ -67,6 +67,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	_ "time/tzdata" // Europe/Helsinki on machines without a zone database; a program decides this, not the library
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"

@@ -32,6 +32,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Helsinki on machines without a zone database; a program decides this, not the library
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
@@ -165,7 +166,7 @@ var base = scoring.Grouping{By: []scoring.Dimension{scoring.ByRegion, scoring.By
 const widgetMonths = 3
 
 func build(path string, c config, outDir string, log io.Writer) error {
-	helsinki, err := time.LoadLocation("Europe/Helsinki")
+	helsinki, err := survey.Helsinki()
 	if err != nil {
 		return err
 	}

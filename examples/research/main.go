@@ -22,6 +22,7 @@ import (
 	"io"
 	"math"
 	"os"
+	_ "time/tzdata" // Europe/Helsinki on machines without a zone database; a program decides this, not the library
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/scoring"

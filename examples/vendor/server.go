@@ -332,14 +332,16 @@ func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, unit str
 	s.write(w, status, v)
 }
 
-// helsinki is the zone of contact requests' days.
-var helsinki = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Helsinki")
+// helsinki returns the zone of contact requests' days. The program
+// embeds the zone database (time/tzdata, imported in main.go), so loading
+// cannot fail.
+func helsinki() *time.Location {
+	loc, err := survey.Helsinki()
 	if err != nil {
-		return time.UTC
+		panic(err)
 	}
 	return loc
-}()
+}
 
 func newID() string {
 	b := make([]byte, 12)
@@ -422,7 +424,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	c := survey.Contact{Name: r.PostForm.Get("contact-name"), Phone: r.PostForm.Get("contact-phone"), Email: r.PostForm.Get("contact-email")}
 	sub := survey.Submission{Response: resp}
-	day := now.In(helsinki).Format(time.DateOnly)
+	day := now.In(helsinki()).Format(time.DateOnly)
 	var contactID string
 	if c != (survey.Contact{}) && s.Contacts != nil {
 		req := ContactRequest{ID: newID(), Unit: unit, Day: day, Contact: c}

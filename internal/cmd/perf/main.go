@@ -21,6 +21,7 @@ import (
 	"runtime/pprof"
 	"syscall"
 	"time"
+	_ "time/tzdata" // Europe/Helsinki on machines without a zone database; a program decides this, not the library
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/scoring"

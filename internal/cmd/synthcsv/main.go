@@ -14,6 +14,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	_ "time/tzdata" // Europe/Helsinki on machines without a zone database; a program decides this, not the library
 
 	"github.com/palaute/palaute/internal/synth"
 )
