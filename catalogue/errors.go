@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/problem"
 )
 
 // Errors of the catalogue. Functions wrap them, so test with [errors.Is].
@@ -19,9 +20,9 @@ var (
 	// ErrUnknownKey: a text key names no entry of the catalogue.
 	ErrUnknownKey = errors.New("no such catalogue entry")
 	// ErrUnknownInstrument: no instrument with that ID and version.
-	ErrUnknownInstrument = errors.New("unknown instrument")
+	ErrUnknownInstrument = problem.New("unknown-instrument", "unknown instrument")
 	// ErrUnknownItem: the instrument has no item with that ID.
-	ErrUnknownItem = errors.New("unknown item")
+	ErrUnknownItem = problem.New("unknown-item", "unknown item")
 	// ErrUnknownScale: the catalogue has no scale with that ID.
 	ErrUnknownScale = errors.New("unknown scale")
 	// ErrUnknownTheme: the catalogue has no theme with that ID.

@@ -1,9 +1,10 @@
 package i18n
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/palaute/palaute/internal/problem"
 
 	"golang.org/x/text/language"
 )
@@ -31,7 +32,7 @@ const (
 
 // ErrUnknownLang is returned (wrapped) when a language code is not one of
 // the languages of the national standard.
-var ErrUnknownLang = errors.New("unknown language")
+var ErrUnknownLang = problem.New("unknown-lang", "unknown language")
 
 var langInfo = [...]struct {
 	code    string

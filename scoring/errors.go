@@ -3,6 +3,8 @@ package scoring
 import (
 	"errors"
 	"fmt"
+
+	"github.com/palaute/palaute/catalogue"
 )
 
 // Errors of package scoring; functions wrap them, so test with errors.Is.
@@ -13,8 +15,9 @@ var (
 	ErrGrouping = errors.New("different groupings")
 	// ErrFormat: serialized tallies cannot be read.
 	ErrFormat = errors.New("invalid serialized tallies")
-	// ErrUnknownItem: no scale is known for an item.
-	ErrUnknownItem = errors.New("no scale for item")
+	// ErrUnknownItem: no scale is known for an item. It is
+	// catalogue.ErrUnknownItem (and survey.ErrUnknownItem).
+	ErrUnknownItem = catalogue.ErrUnknownItem
 	// ErrLimit: more responses ([MaxResponses]) or items ([MaxItems])
 	// than tallies hold.
 	ErrLimit = errors.New("over the limits of tallies")

@@ -10,65 +10,48 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/internal/clip"
+	"github.com/palaute/palaute/internal/problem"
 )
 
 // Problems a response can have. A [*ValidationError] wraps one of them;
-// test with [errors.Is]. Each has a stable code ([Code]) used in summaries
-// and in the localized messages.
+// test with [errors.Is]. Each carries a stable code ([Code]) used in
+// summaries and in the localized messages. The unknown instrument, item
+// and language are the very sentinels of packages catalogue and i18n, so
+// errors.Is(err, catalogue.ErrUnknownItem) holds for either package's
+// error.
 var (
-	ErrMissing              = errors.New("required value missing")
-	ErrSyntax               = errors.New("value cannot be read")
-	ErrInvalidUTF8          = errors.New("text is not valid UTF-8")
-	ErrMalformed            = errors.New("malformed record")
-	ErrFieldCount           = errors.New("wrong number of fields")
-	ErrDuplicateKey         = errors.New("repeated key")
-	ErrUnknownInstrument    = errors.New("unknown instrument")
-	ErrUnknownItem          = errors.New("unknown item")
-	ErrNotInTemplate        = errors.New("item not in the unit's template")
-	ErrOutOfRange           = errors.New("value outside the item's scale")
-	ErrDuplicateAnswer      = errors.New("item answered twice")
-	ErrEmpty                = errors.New("response has no answers")
-	ErrFuture               = errors.New("time is in the future")
-	ErrBeforeInstrument     = errors.New("time is before the instrument version existed")
-	ErrServedAfterSubmitted = errors.New("service time is after the response time")
-	ErrUnknownChannel       = errors.New("unknown channel")
-	ErrUnknownRole          = errors.New("unknown respondent role")
-	ErrUnknownLang          = errors.New("unknown language")
-	ErrUnknownUnit          = errors.New("unit not in the organisation tree")
-	ErrOrgMismatch          = errors.New("unit belongs elsewhere in the organisation tree")
-	ErrDuplicateID          = errors.New("response ID seen before in this stream")
-	ErrHeader               = errors.New("unusable header")
-	ErrUnknownField         = errors.New("unknown field resembling a known one")
+	ErrMissing              = problem.New("missing", "required value missing")
+	ErrSyntax               = problem.New("syntax", "value cannot be read")
+	ErrInvalidUTF8          = problem.New("invalid-utf8", "text is not valid UTF-8")
+	ErrMalformed            = problem.New("malformed", "malformed record")
+	ErrFieldCount           = problem.New("field-count", "wrong number of fields")
+	ErrDuplicateKey         = problem.New("duplicate-key", "repeated key")
+	ErrUnknownInstrument    = catalogue.ErrUnknownInstrument // the same sentinel, code "unknown-instrument"
+	ErrUnknownItem          = catalogue.ErrUnknownItem       // the same sentinel, code "unknown-item"
+	ErrNotInTemplate        = problem.New("not-in-template", "item not in the unit's template")
+	ErrOutOfRange           = problem.New("out-of-range", "value outside the item's scale")
+	ErrDuplicateAnswer      = problem.New("duplicate-answer", "item answered twice")
+	ErrEmpty                = problem.New("empty", "response has no answers")
+	ErrFuture               = problem.New("future", "time is in the future")
+	ErrBeforeInstrument     = problem.New("before-instrument", "time is before the instrument version existed")
+	ErrServedAfterSubmitted = problem.New("served-after-submitted", "service time is after the response time")
+	ErrUnknownChannel       = problem.New("unknown-channel", "unknown channel")
+	ErrUnknownRole          = problem.New("unknown-role", "unknown respondent role")
+	ErrUnknownLang          = i18n.ErrUnknownLang // the same sentinel, code "unknown-lang"
+	ErrUnknownUnit          = problem.New("unknown-unit", "unit not in the organisation tree")
+	ErrOrgMismatch          = problem.New("org-mismatch", "unit belongs elsewhere in the organisation tree")
+	ErrDuplicateID          = problem.New("duplicate-id", "response ID seen before in this stream")
+	ErrHeader               = problem.New("header", "unusable header")
+	ErrUnknownField         = problem.New("unknown-field", "unknown field resembling a known one")
 )
 
-var codes = []struct {
-	err  error
-	code string
-}{
-	{ErrMissing, "missing"}, {ErrSyntax, "syntax"}, {ErrInvalidUTF8, "invalid-utf8"},
-	{ErrMalformed, "malformed"}, {ErrFieldCount, "field-count"}, {ErrDuplicateKey, "duplicate-key"},
-	{ErrUnknownInstrument, "unknown-instrument"}, {ErrUnknownItem, "unknown-item"},
-	{ErrNotInTemplate, "not-in-template"}, {ErrOutOfRange, "out-of-range"},
-	{ErrDuplicateAnswer, "duplicate-answer"}, {ErrEmpty, "empty"}, {ErrFuture, "future"},
-	{ErrBeforeInstrument, "before-instrument"}, {ErrServedAfterSubmitted, "served-after-submitted"},
-	{ErrUnknownChannel, "unknown-channel"}, {ErrUnknownRole, "unknown-role"},
-	{ErrUnknownLang, "unknown-lang"}, {ErrUnknownUnit, "unknown-unit"},
-	{ErrOrgMismatch, "org-mismatch"}, {ErrDuplicateID, "duplicate-id"}, {ErrHeader, "header"},
-	{ErrUnknownField, "unknown-field"},
-}
-
-// Code returns the stable code of the first problem err wraps, such as
-// "out-of-range", or "" if it wraps none.
-func Code(err error) string {
-	for _, c := range codes {
-		if errors.Is(err, c.err) {
-			return c.code
-		}
-	}
-	return ""
-}
+// Code returns the stable code of the first problem err wraps (depth
+// first, as errors.As searches), such as "out-of-range", or "" if it
+// wraps none. The code is carried by the sentinel itself.
+func Code(err error) string { return problem.Code(err) }
 
 // ValidationError is one problem of one response: where it is (input line,
 // response ID, metadata field or item), the value as given, what was
@@ -157,11 +140,11 @@ func (e *ValidationError) Message(l i18n.Lang) string {
 	return b.String()
 }
 
+// sentinelOf returns the coded sentinel err wraps, or err.
 func sentinelOf(err error) error {
-	for _, c := range codes {
-		if errors.Is(err, c.err) {
-			return c.err
-		}
+	var p *problem.Error
+	if errors.As(err, &p) {
+		return p
 	}
 	return err
 }
@@ -189,25 +172,37 @@ func (e *RowError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the joined problems.
-func (e *RowError) Unwrap() error { return e.Err }
+// Unwrap returns the record's problems, each a [*ValidationError], so
+// that errors.Is and errors.As see every one of them.
+func (e *RowError) Unwrap() []error {
+	if j, ok := e.Err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{e.Err}
+}
 
-// Problems returns the individual problems.
-func (e *RowError) Problems() []*ValidationError { return problems(e.Err) }
+// Problems returns the individual problems ([Problems] of Err).
+func (e *RowError) Problems() []*ValidationError { return Problems(e.Err) }
 
-// problems flattens joined errors into validation errors.
-func problems(err error) []*ValidationError {
+// Problems lists the validation problems in err, in order: the
+// [*ValidationError] values it holds however they were joined or wrapped
+// (errors.Join, fmt.Errorf with %w, a [*RowError]). Validator.Validate and
+// the decoders join a response's problems into one error; Problems takes
+// them apart again. A nil error has none.
+func Problems(err error) []*ValidationError {
 	var out []*ValidationError
 	var walk func(error)
 	walk = func(err error) {
-		if ve, ok := err.(*ValidationError); ok {
-			out = append(out, ve)
-			return
-		}
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, e := range j.Unwrap() {
-				walk(e)
+		switch e := err.(type) {
+		case nil:
+		case *ValidationError:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(x)
 			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
 		}
 	}
 	walk(err)

@@ -24,11 +24,8 @@ func ExampleValidator_Validate() {
 	}
 	_, ok, err := v.Validate(r)
 	fmt.Println("accepted:", ok)
-	var ve *survey.ValidationError
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		if errors.As(e, &ve) {
-			fmt.Println(ve.Message(i18n.Finnish))
-		}
+	for _, p := range survey.Problems(err) {
+		fmt.Println(p.Message(i18n.Finnish))
 	}
 	// Output:
 	// accepted: false

@@ -2,12 +2,18 @@ package survey
 
 import (
 	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
+	"github.com/stretchr/testify/require"
 )
 
 func base() Response {
@@ -33,7 +39,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("error does not wrap %v:\n%v", want, err)
 		}
 	}
-	if n := len(problems(err)); n != 6 {
+	if n := len(Problems(err)); n != 6 {
 		t.Errorf("%d problems, want 6 (one per problem):\n%v", n, err)
 	}
 	// Keep the valid answers: the first access answer and recommend stay.
@@ -66,16 +72,49 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// problemSentinels lists the problems of package survey; TestMessages
+// checks against the source that none is missing.
+var problemSentinels = map[string]error{
+	"ErrMissing": ErrMissing, "ErrSyntax": ErrSyntax, "ErrInvalidUTF8": ErrInvalidUTF8, "ErrMalformed": ErrMalformed,
+	"ErrFieldCount": ErrFieldCount, "ErrDuplicateKey": ErrDuplicateKey, "ErrUnknownInstrument": ErrUnknownInstrument,
+	"ErrUnknownItem": ErrUnknownItem, "ErrNotInTemplate": ErrNotInTemplate, "ErrOutOfRange": ErrOutOfRange,
+	"ErrDuplicateAnswer": ErrDuplicateAnswer, "ErrEmpty": ErrEmpty, "ErrFuture": ErrFuture,
+	"ErrBeforeInstrument": ErrBeforeInstrument, "ErrServedAfterSubmitted": ErrServedAfterSubmitted,
+	"ErrUnknownChannel": ErrUnknownChannel, "ErrUnknownRole": ErrUnknownRole, "ErrUnknownLang": ErrUnknownLang,
+	"ErrUnknownUnit": ErrUnknownUnit, "ErrOrgMismatch": ErrOrgMismatch, "ErrDuplicateID": ErrDuplicateID,
+	"ErrHeader": ErrHeader, "ErrUnknownField": ErrUnknownField,
+}
+
 func TestMessages(t *testing.T) {
-	for _, c := range codes {
-		for _, l := range i18n.Complete() {
-			if s, ok := messages()[c.code][l.String()]; !ok || s == "" {
-				t.Errorf("no %s message for %s", l, c.code)
+	// Every problem declared in errors.go is in the list above.
+	f, err := parser.ParseFile(token.NewFileSet(), "errors.go", nil, 0)
+	require.NoError(t, err)
+	ast.Inspect(f, func(n ast.Node) bool {
+		if v, ok := n.(*ast.ValueSpec); ok {
+			for _, id := range v.Names {
+				if _, listed := problemSentinels[id.Name]; strings.HasPrefix(id.Name, "Err") && !listed {
+					t.Errorf("%s is not in problemSentinels", id.Name)
+				}
 			}
 		}
-		if Code(&ValidationError{Err: c.err}) != c.code {
-			t.Errorf("Code(%v) != %s", c.err, c.code)
+		return true
+	})
+	seen := map[string]string{}
+	for name, err := range problemSentinels {
+		code := Code(&ValidationError{Err: fmt.Errorf("wrapped: %w", err)})
+		if code == "" || seen[code] != "" {
+			t.Errorf("%s: code %q (also %s)", name, code, seen[code])
 		}
+		seen[code] = name
+		for _, l := range i18n.Complete() {
+			if s, ok := messages()[code][l.String()]; !ok || s == "" {
+				t.Errorf("no %s message for %s", l, code)
+			}
+		}
+	}
+	// Shared sentinels are the same value, as os.ErrNotExist is fs.ErrNotExist.
+	if ErrUnknownItem != catalogue.ErrUnknownItem || ErrUnknownInstrument != catalogue.ErrUnknownInstrument || ErrUnknownLang != i18n.ErrUnknownLang {
+		t.Error("shared sentinels differ")
 	}
 	for _, k := range []string{"line", "response", "field", "item", "given", "want"} {
 		for _, l := range i18n.Complete() {
@@ -121,5 +160,62 @@ func TestIsNonAnswer(t *testing.T) {
 		if IsNonAnswer(s) {
 			t.Errorf("%q is a comment", s)
 		}
+	}
+}
+
+// TestProblemsAndUnwrap checks that the problems of a record can be listed
+// and matched however the error reached the caller: joined, wrapped again,
+// or as a RowError; and that errors.Is sees every problem of a RowError,
+// including the sentinels shared with package catalogue.
+func TestProblemsAndUnwrap(t *testing.T) {
+	csv := "id,submitted,instrument,unit,channel,role,lang,recommend,access,nosuch\n" +
+		"r1,2025-03-14T09:30:00+02:00,thl-adult/2022,u1,fax,client,fi,11,7,\n" +
+		"r2,2025-03-14T09:30:00+02:00,thl-adult/2022,u1,sms,client,fi,9,4,\n"
+	dec := NewCSVDecoder(strings.NewReader(csv))
+	var rowErrs []*RowError
+	var kept int
+	for r, err := range dec.All() {
+		var re *RowError
+		if errors.As(err, &re) {
+			rowErrs = append(rowErrs, re)
+			continue
+		}
+		if err == nil && r.ID == "r2" {
+			kept++
+		}
+	}
+	require.Equal(t, 1, kept, "the good row after the bad one is kept")
+	require.NotEmpty(t, rowErrs)
+	var re *RowError
+	for _, e := range rowErrs {
+		if e.Line == 2 {
+			re = e
+		}
+	}
+	require.NotNil(t, re, "row 2 reported: %v", rowErrs)
+	want := []string{"unknown-channel", "out-of-range", "out-of-range"}
+	var got []string
+	for _, p := range Problems(fmt.Errorf("reading the export: %w", re)) {
+		got = append(got, Code(p))
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("codes of row 2 (-want +got):\n%s", d)
+	}
+	for _, s := range []error{ErrUnknownChannel, ErrOutOfRange} {
+		if !errors.Is(re, s) {
+			t.Errorf("errors.Is(rowError, %v) is false", s)
+		}
+	}
+	var ve *ValidationError
+	require.True(t, errors.As(re, &ve))
+	require.Equal(t, len(re.Unwrap()), len(re.Problems()))
+	require.Empty(t, Problems(nil))
+
+	// A sentinel shared with catalogue matches either package's name.
+	v := &Validator{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	_, _, err := v.Validate(Response{ID: "x", Instrument: catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"},
+		Submitted: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Answers: Answers{{Item: "no-such-item", Value: 1}}})
+	if !errors.Is(err, catalogue.ErrUnknownItem) || !errors.Is(err, ErrUnknownItem) || Code(err) != "unknown-item" {
+		t.Errorf("unknown item: %v (code %q)", err, Code(err))
 	}
 }
