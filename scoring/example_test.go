@@ -108,8 +108,10 @@ func ExampleReadTallies() {
 func ExampleScore() {
 	adult := catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
 	at := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
-	var t scoring.Tallies                                                 // the zero value groups by instrument, over all time
-	for i, v := range [][2]int{{10, 5}, {9, 4}, {9, 5}, {8, 4}, {2, 2}} { // recommend, access
+	// The zero Tallies groups by instrument version, over all time.
+	var t scoring.Tallies
+	// Answers to recommend and access.
+	for i, v := range [][2]int{{10, 5}, {9, 4}, {9, 5}, {8, 4}, {2, 2}} {
 		t.Add(survey.Response{ID: fmt.Sprint("r", i), Instrument: adult, Submitted: at,
 			Answers: survey.Answers{{Item: "recommend", Value: v[0]}, {Item: "access", Value: v[1]}}})
 	}
