@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"math"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/palaute/palaute/internal/vectors"
 
 	"github.com/palaute/palaute/scoring/stat"
 
@@ -21,23 +22,14 @@ func scale(t testing.TB, id string) catalogue.Scale {
 	return s
 }
 
-func near(a, b float64) bool {
-	if a == b {
-		return true
-	}
-	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
-}
+var near = vectors.Near
 
 func parseFloats(t *testing.T, fields []string) []float64 {
-	out := make([]float64, len(fields))
-	for i, f := range fields {
-		v, err := strconv.ParseFloat(f, 64)
-		if err != nil {
-			t.Fatalf("bad number %q", f)
-		}
-		out[i] = v
+	v, err := vectors.ParseFloats(fields)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return v
 }
 
 var methodByName = map[string]stat.Method{"wilson": stat.Wilson, "clopper-pearson": stat.ClopperPearson, "jeffreys": stat.Jeffreys, "wald": stat.Wald, "adjusted-wald": stat.AdjustedWald}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/palaute/palaute/internal/readme"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/palaute/palaute/scoring"
@@ -18,15 +20,10 @@ import (
 // differs from this program, so the README cannot show code that does not
 // compile.
 func TestReadmeBlock(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	block, err := readme.Block("../../README.md", "fromresponses", "examples/fromresponses/main.go")
 	require.NoError(t, err)
 	src, err := os.ReadFile("main.go")
 	require.NoError(t, err)
-	const start = "<!-- fromresponses: examples/fromresponses/main.go -->\n```go\n"
-	_, block, ok := strings.Cut(string(readme), start)
-	require.True(t, ok, "README.md has no block starting with %q", start)
-	block, _, ok = strings.Cut(block, "```\n")
-	require.True(t, ok, "README block is not closed")
 	if block != string(src) {
 		t.Error("README.md differs from examples/fromresponses/main.go; copy the file into the README")
 	}

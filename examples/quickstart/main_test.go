@@ -3,29 +3,21 @@ package main
 import (
 	"io"
 	"os"
-	"strings"
 	"testing"
+
+	"github.com/palaute/palaute/internal/readme"
 )
 
 // TestReadmeQuickStart fails when the README's quick start differs from
 // this program, so the README cannot show code that does not compile.
 func TestReadmeQuickStart(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	block, err := readme.Block("../../README.md", "quickstart", "examples/quickstart/main.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	src, err := os.ReadFile("main.go")
 	if err != nil {
 		t.Fatal(err)
-	}
-	const start = "<!-- quickstart: examples/quickstart/main.go -->\n```go\n"
-	_, block, ok := strings.Cut(string(readme), start)
-	if !ok {
-		t.Fatalf("README.md has no block starting with %q", start)
-	}
-	block, _, ok = strings.Cut(block, "```\n")
-	if !ok {
-		t.Fatal("README quick start block is not closed")
 	}
 	if block != string(src) {
 		t.Error("README.md quick start differs from examples/quickstart/main.go; copy the file into the README")

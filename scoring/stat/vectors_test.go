@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"math"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/palaute/palaute/internal/vectors"
 )
 
 // TestCompareVectors holds comparisons, adjustments, tails, mean
@@ -169,21 +170,12 @@ func indexCounts(p, d, n int64) IndexCounts {
 	return IndexCounts{Promoters: p, Passives: n - p - d, Detractors: d}
 }
 
-func near(a, b float64) bool {
-	if a == b {
-		return true
-	}
-	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
-}
+var near = vectors.Near
 
 func parseFloats(t *testing.T, fields []string) []float64 {
-	out := make([]float64, len(fields))
-	for i, f := range fields {
-		v, err := strconv.ParseFloat(f, 64)
-		if err != nil {
-			t.Fatalf("bad number %q", f)
-		}
-		out[i] = v
+	v, err := vectors.ParseFloats(fields)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return v
 }
