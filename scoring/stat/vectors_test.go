@@ -40,6 +40,10 @@ func TestCompareVectors(t *testing.T) {
 		case "shareagainst":
 			c := ShareAgainst(ShareCounts{i(1), i(2)}, v[3], TestOptions{Level: v[0]})
 			got = []float64{c.Diff, c.P}
+			// ShareZ is the same score statistic.
+			if z := ShareZ(ShareCounts{i(1), i(2)}, v[3]); !near(TwoSidedP(z), want[1]) {
+				t.Errorf("compare.txt:%d: ShareZ %v gives p %v", line, z, TwoSidedP(z))
+			}
 		case "index":
 			c := CompareIndex(indexCounts(i(1), i(2), i(3)), indexCounts(i(4), i(5), i(6)), TestOptions{Level: v[0]})
 			got = []float64{c.Diff, c.Interval.Low, c.Interval.High, c.P}
@@ -49,6 +53,10 @@ func TestCompareVectors(t *testing.T) {
 		case "indexagainst":
 			c := IndexAgainst(indexCounts(i(1), i(2), i(3)), v[4], v[5], TestOptions{Level: v[0]})
 			got = []float64{c.Diff, c.Interval.Low, c.Interval.High, c.P}
+			// From 30 answers the test is IndexZ's score statistic.
+			if z := IndexZ(indexCounts(i(1), i(2), i(3)), v[4], v[5]); i(3) >= DefaultExactBelow && !near(TwoSidedP(z), want[3]) {
+				t.Errorf("compare.txt:%d: IndexZ %v gives p %v", line, z, TwoSidedP(z))
+			}
 		case "tail":
 			got = []float64{TwoSidedP(v[0])}
 		case "mean":
