@@ -13,8 +13,10 @@ import (
 )
 
 // Record is one row of the machine-readable (long) form of a table: one
-// group × item. Estimates are unrounded: the index in points (−100…100),
-// shares in percent (0–100). Fields of hidden groups are empty.
+// group × item. Estimates are unrounded and in the units of package
+// scoring: the index in points (−100…100), shares as fractions (0–1, as
+// everywhere a program reads them; only text for people shows percent).
+// Fields of hidden groups are empty.
 type Record struct {
 	Group map[string]string `json:"group"` // dimension → code ("" values for the total)
 	// Instrument is the instrument version, such as "thl-adult/2022":
@@ -79,19 +81,17 @@ func (t *Table) Records() []Record {
 		for _, d := range t.By {
 			group[d.String()] = r.Key.Get(d)
 		}
-		for i, c := range r.Cells {
-			col := t.Columns[i]
+		for _, c := range r.Cells {
 			rec := recordOf(group, r.Key, r.Total, c.Indicator)
 			if c.Indicator.Suppressed == scoring.Published {
-				k := scaleOf(col.Kind)
 				if c.Mean != nil && c.Mean.Valid {
 					rec.Mean = fptr(c.Mean.Estimate)
 				}
 				if cm := c.Comparison; cm != nil && cm.Label != scoring.NotCompared {
-					rec.Reference, rec.Diff, rec.P, rec.Label = fptr(cm.Reference*k), fptr(cm.Diff*k), fptr(cm.P), cm.Label.String()
+					rec.Reference, rec.Diff, rec.P, rec.Label = fptr(cm.Reference), fptr(cm.Diff), fptr(cm.P), cm.Label.String()
 				}
 				if st := c.Standardized; st != nil && st.Valid {
-					rec.Standardized, rec.StandardizedLow, rec.StandardizedHigh = fptr(st.Estimate*k), fptr(st.Interval.Low*k), fptr(st.Interval.High*k)
+					rec.Standardized, rec.StandardizedLow, rec.StandardizedHigh = fptr(st.Estimate), fptr(st.Interval.Low), fptr(st.Interval.High)
 				}
 			}
 			out = append(out, rec)
@@ -107,13 +107,12 @@ func recordOf(group map[string]string, k scoring.Key, total bool, ind scoring.In
 	if ind.Suppressed != scoring.Published {
 		return rec
 	}
-	scale := scaleOf(ind.Kind)
 	rec.N, rec.Positive, rec.Neutral, rec.Negative = ptr(ind.N), ptr(ind.Positive), ptr(ind.Neutral), ptr(ind.Negative)
 	rec.Excluded = ptr(ind.CantSay)
 	if ind.Valid {
-		rec.Estimate = fptr(ind.Estimate * scale)
+		rec.Estimate = fptr(ind.Estimate)
 		if !ind.Interval.IsZero() {
-			rec.Low, rec.High = fptr(ind.Interval.Low*scale), fptr(ind.Interval.High*scale)
+			rec.Low, rec.High = fptr(ind.Interval.Low), fptr(ind.Interval.High)
 		}
 	}
 	return rec

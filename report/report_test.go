@@ -234,15 +234,12 @@ func TestTableAgainstScoring(t *testing.T) {
 			}
 			continue
 		}
-		k := 1.0
-		if ind.Kind == scoring.Agreement {
-			k = 100
-		}
+		// Shares are fractions in machine outputs, as in package scoring.
 		est, _ := strconv.ParseFloat(r[col["estimate"]], 64)
 		n, _ := strconv.ParseInt(r[col["n"]], 10, 64)
 		pos, _ := strconv.ParseInt(r[col["positive"]], 10, 64)
-		if n != ind.N || pos != ind.Positive || math.Abs(est-ind.Estimate*k) > 1e-9 {
-			t.Errorf("%s %s: n %d positive %d estimate %v, scoring says %d %d %v", unit, item, n, pos, est, ind.N, ind.Positive, ind.Estimate*k)
+		if n != ind.N || pos != ind.Positive || math.Abs(est-ind.Estimate) > 1e-12 {
+			t.Errorf("%s %s: n %d positive %d estimate %v, scoring says %d %d %v", unit, item, n, pos, est, ind.N, ind.Positive, ind.Estimate)
 		}
 		tr := truth[[2]string{unit, item}]
 		if tr.N < scoring.DefaultMinAnswers || n-tr.N > maxNoise || tr.N-n > maxNoise {

@@ -48,8 +48,8 @@
 // CSV output has the -by columns, period (with -period), item, n,
 // positive, neutral, negative, estimate, low, high, excluded, suppressed,
 // and with -compare also reference, diff, p and label. estimate, low and
-// high are the index in points for recommend and shares in percent for
-// statements; the counts are the protected counts. Bad rows are reported
+// high are the index in points for recommend and shares as fractions
+// (0–1) for statements, as in packages scoring and report; the counts are the protected counts. Bad rows are reported
 // on standard error with their line numbers, followed by a summary; the
 // exit status is non-zero only when nothing could be read.
 package main
