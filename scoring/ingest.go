@@ -9,6 +9,7 @@ import (
 // talliesSink adds a worker's accepted responses to its own tallies.
 type talliesSink struct{ t *Tallies }
 
+// Accept adds one accepted response to the worker's tallies.
 func (s *talliesSink) Accept(r survey.Response) error {
 	_, err := s.t.Add(r)
 	return err

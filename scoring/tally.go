@@ -221,12 +221,22 @@ type group struct {
 	pert      []Perturbation // protected tallies only, like tallies
 }
 
+// groupItems is the room a group makes for tallies when it counts its
+// first item.
+const groupItems = 8
+
 // slot returns the position of item i's tally, adding one if needed.
 func (g *group) slot(i int) int {
 	for k, it := range g.items {
 		if int(it) == i {
 			return k
 		}
+	}
+	if g.items == nil {
+		// Room for a national instrument's items (the recommendation and
+		// seven statements) at once, instead of growing 1, 2, 4, 8: a
+		// fixed bound, so memory still follows what a group counted.
+		g.items, g.tallies = make([]uint16, 0, groupItems), make([]Tally, 0, groupItems)
 	}
 	g.items = append(g.items, uint16(i))
 	g.tallies = append(g.tallies, Tally{})
@@ -400,9 +410,11 @@ func (t *Tallies) itemIndex(item string) int {
 // items past [MaxItems] ([ErrLimit]). Add does not validate responses;
 // pass it validated ones. It does not keep r or its strings.
 func (t *Tallies) Add(r survey.Response) (bool, error) {
-	t.init()
-	if t.locErr != nil {
-		return false, errorf("adding response %q: %w", r.ID, t.locErr)
+	if t.loc == nil { // zero Tallies, or a zone that did not load
+		t.init()
+		if t.locErr != nil {
+			return false, errorf("adding response %q: %w", r.ID, t.locErr)
+		}
 	}
 	if t.prot != nil {
 		return false, errorf("adding to tallies: %w", ErrProtected)
@@ -518,9 +530,11 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 // sum must stay within [MaxResponses] and [MaxItems] (else the error
 // wraps [ErrLimit] and t is not changed). o is not changed.
 func (t *Tallies) Merge(o *Tallies) error {
-	t.init()
-	if t.locErr != nil {
-		return errorf("merging tallies: %w", t.locErr)
+	if t.loc == nil {
+		t.init()
+		if t.locErr != nil {
+			return errorf("merging tallies: %w", t.locErr)
+		}
 	}
 	if t.prot != nil || o.prot != nil {
 		return errorf("merging tallies: %w", ErrProtected)

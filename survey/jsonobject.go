@@ -27,6 +27,7 @@ type errJSON struct {
 	want string
 }
 
+// Error gives the byte offset (from 1) and what was expected there.
 func (e *errJSON) Error() string { return fmt.Sprintf("byte %d: want %s", e.at+1, e.want) }
 
 // objectFields splits one JSON object into its members in order, in time

@@ -37,6 +37,7 @@ type RecordError struct {
 	Err  error
 }
 
+// Error gives the line and the problem.
 func (e *RecordError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the specific error.
