@@ -232,6 +232,10 @@ func (t *Template) Spec() TemplateSpec { return cloneSpec(t.spec) }
 // Instrument returns the instrument version the template uses.
 func (t *Template) Instrument() *Instrument { return t.inst }
 
+// Catalogue returns the catalogue the template was checked against, whose
+// texts it uses.
+func (t *Template) Catalogue() *Catalogue { return t.cat }
+
 // Langs returns the languages the template offers.
 func (t *Template) Langs() []i18n.Lang { return slices.Clone(t.langs) }
 

@@ -46,6 +46,7 @@ var (
 	ErrDuplicateID          = problem.New("duplicate-id", "response ID seen before in this stream")
 	ErrHeader               = problem.New("header", "unusable header")
 	ErrUnknownField         = problem.New("unknown-field", "unknown field resembling a known one")
+	ErrOtherForm            = problem.New("other-form", "answers to a different form or form version")
 )
 
 // Code returns the stable code of the first problem err wraps (depth
