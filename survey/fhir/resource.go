@@ -1,0 +1,202 @@
+package fhir
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Questionnaire is the part of the FHIR R4 Questionnaire resource this
+// package writes (http://hl7.org/fhir/R4/questionnaire.html). Build one
+// with [NewQuestionnaire]; it marshals to the resource's JSON form.
+type Questionnaire struct {
+	ResourceType string      `json:"resourceType"` // always "Questionnaire"
+	ID           string      `json:"id,omitempty"`
+	Meta         *Meta       `json:"meta,omitempty"`
+	Language     string      `json:"language,omitempty"`
+	Extension    []Extension `json:"extension,omitempty"`
+	URL          string      `json:"url,omitempty"`
+	Version      string      `json:"version,omitempty"`
+	Name         string      `json:"name,omitempty"`
+	Title        string      `json:"title,omitempty"`
+	TitleExt     *Element    `json:"_title,omitempty"`
+	Status       string      `json:"status"`
+	Date         string      `json:"date,omitempty"`
+	Item         []Item      `json:"item,omitempty"`
+}
+
+// Canonical returns the questionnaire's canonical reference with its
+// version, "URL|VERSION", as a QuestionnaireResponse names it.
+func (q *Questionnaire) Canonical() string {
+	if q.Version == "" {
+		return q.URL
+	}
+	return q.URL + "|" + q.Version
+}
+
+// Item is one item of a [Questionnaire]: a question, a group or a
+// display text.
+type Item struct {
+	Extension    []Extension    `json:"extension,omitempty"`
+	LinkID       string         `json:"linkId"`
+	Text         string         `json:"text,omitempty"`
+	TextExt      *Element       `json:"_text,omitempty"`
+	Type         string         `json:"type"`
+	Required     bool           `json:"required,omitempty"`
+	Repeats      bool           `json:"repeats,omitempty"`
+	MaxLength    int            `json:"maxLength,omitempty"`
+	AnswerOption []AnswerOption `json:"answerOption,omitempty"`
+	Item         []Item         `json:"item,omitempty"`
+}
+
+// AnswerOption is one permitted answer of a choice item.
+type AnswerOption struct {
+	ValueCoding *Coding `json:"valueCoding,omitempty"`
+}
+
+// Coding is a code from a code system, with its display text.
+type Coding struct {
+	System     string   `json:"system,omitempty"`
+	Code       string   `json:"code,omitempty"`
+	Display    string   `json:"display,omitempty"`
+	DisplayExt *Element `json:"_display,omitempty"`
+}
+
+// CodeableConcept is a concept given by codings.
+type CodeableConcept struct {
+	Coding []Coding `json:"coding,omitempty"`
+	Text   string   `json:"text,omitempty"`
+}
+
+// Element carries the extensions of a primitive value, written in JSON
+// as the "_name" sibling of the value "name": here the translations of
+// a text.
+type Element struct {
+	Extension []Extension `json:"extension,omitempty"`
+}
+
+// Extension is a FHIR extension with one of the value types this package
+// uses, or nested extensions (a complex extension).
+type Extension struct {
+	Extension            []Extension      `json:"extension,omitempty"`
+	URL                  string           `json:"url"`
+	ValueCode            string           `json:"valueCode,omitempty"`
+	ValueString          string           `json:"valueString,omitempty"`
+	ValueDateTime        string           `json:"valueDateTime,omitempty"`
+	ValueCodeableConcept *CodeableConcept `json:"valueCodeableConcept,omitempty"`
+}
+
+// Meta is resource metadata: here the tags that flag provisional texts.
+type Meta struct {
+	Tag []Coding `json:"tag,omitempty"`
+}
+
+// Identifier is a business identifier: a value unique within a system.
+type Identifier struct {
+	System string `json:"system,omitempty"`
+	Value  string `json:"value,omitempty"`
+}
+
+// QuestionnaireResponse is the part of the FHIR R4 QuestionnaireResponse
+// resource (http://hl7.org/fhir/R4/questionnaireresponse.html) this
+// package reads and writes. Elements it does not model (subject, author,
+// source, encounter, contained resources, narrative) are never read: they
+// may hold personal data, which must not reach a [survey.Response].
+// ImplicitRules and ModifierExtension are modelled only so that a
+// response using them is refused, as the FHIR rules for modifiers ask.
+type QuestionnaireResponse struct {
+	ResourceType      string            `json:"resourceType"` // always "QuestionnaireResponse"
+	ID                string            `json:"id,omitempty"`
+	ImplicitRules     string            `json:"implicitRules,omitempty"`
+	Language          string            `json:"language,omitempty"`
+	Extension         []Extension       `json:"extension,omitempty"`
+	ModifierExtension []json.RawMessage `json:"modifierExtension,omitempty"`
+	Identifier        *Identifier       `json:"identifier,omitempty"`
+	Questionnaire     string            `json:"questionnaire,omitempty"`
+	Status            string            `json:"status"`
+	Authored          string            `json:"authored,omitempty"`
+	Item              []ResponseItem    `json:"item,omitempty"`
+}
+
+// ResponseItem is the answer to one item of a [QuestionnaireResponse],
+// or a group of them.
+type ResponseItem struct {
+	LinkID            string            `json:"linkId"`
+	Text              string            `json:"text,omitempty"`
+	ModifierExtension []json.RawMessage `json:"modifierExtension,omitempty"`
+	Answer            []ResponseAnswer  `json:"answer,omitempty"`
+	Item              []ResponseItem    `json:"item,omitempty"`
+}
+
+// ResponseAnswer is one answer value. This package writes ValueCoding
+// for choice items and ValueString for text; it reads ValueInteger as
+// well, which renderers use for integer items. An answer with a value of
+// another type is read with that type's element name in Other, so that
+// it can be reported.
+type ResponseAnswer struct {
+	ValueCoding  *Coding        `json:"valueCoding,omitempty"`
+	ValueInteger *json.Number   `json:"valueInteger,omitempty"`
+	ValueString  *string        `json:"valueString,omitempty"`
+	Item         []ResponseItem `json:"item,omitempty"`
+	// Other is the name of a value element of another type, such as
+	// "valueDate", that the answer had when read; never written.
+	Other string `json:"-"`
+}
+
+// UnmarshalJSON reads an answer, noting a value of a type the package
+// does not read in Other.
+func (a *ResponseAnswer) UnmarshalJSON(data []byte) error {
+	type plain ResponseAnswer
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err
+	}
+	p.Other = ""
+	for k := range keys {
+		switch k {
+		case "valueCoding", "valueInteger", "valueString":
+		default:
+			if strings.HasPrefix(k, "value") && (p.Other == "" || k < p.Other) {
+				p.Other = k
+			}
+		}
+	}
+	*a = ResponseAnswer(p)
+	return nil
+}
+
+// Bundle is a FHIR R4 Bundle of resources
+// (http://hl7.org/fhir/R4/bundle.html), as written by [NewBundle]; read
+// bundles of responses with [Importer.Bundle], which streams them.
+type Bundle struct {
+	ResourceType string        `json:"resourceType"` // always "Bundle"
+	Type         string        `json:"type"`
+	Entry        []BundleEntry `json:"entry,omitempty"`
+}
+
+// BundleEntry is one entry of a [Bundle].
+type BundleEntry struct {
+	FullURL  string `json:"fullUrl,omitempty"`
+	Resource any    `json:"resource,omitempty"`
+}
+
+// OperationOutcome reports the problems of a request
+// (http://hl7.org/fhir/R4/operationoutcome.html); see [Outcome].
+type OperationOutcome struct {
+	ResourceType string  `json:"resourceType"` // always "OperationOutcome"
+	Issue        []Issue `json:"issue"`
+}
+
+// Issue is one problem of an [OperationOutcome]: its severity ("error",
+// "warning", "information"), its code from the R4 issue-type value set,
+// a message for people, and where it is (a FHIRPath expression such as
+// "QuestionnaireResponse.item.where(linkId='access')").
+type Issue struct {
+	Severity    string   `json:"severity"`
+	Code        string   `json:"code"`
+	Diagnostics string   `json:"diagnostics,omitempty"`
+	Expression  []string `json:"expression,omitempty"`
+}
