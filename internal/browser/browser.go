@@ -55,9 +55,7 @@ type Browser struct {
 // t with what to install.
 func Start(t testing.TB) *Browser {
 	t.Helper()
-	if os.Getenv(SkipVariable) == "1" {
-		t.Skipf("browser tests skipped: %s=1", SkipVariable)
-	}
+	skipIfAsked(t)
 	path := os.Getenv("PALAUTE_CHROMIUM")
 	if path == "" {
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
