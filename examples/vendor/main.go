@@ -6,7 +6,9 @@
 // in comments, refuses cross-origin submissions, flags feedback that
 // needs a quick reaction to a notifier,
 // appends accepted responses to an NDJSON file, and keeps contact
-// requests apart, under IDs unrelated to the responses'. As a reference
+// requests apart, under IDs unrelated to the responses'. The same forms
+// are served as FHIR R4 Questionnaires and answers accepted as
+// QuestionnaireResponses (see fhir.go). As a reference
 // deployment it sets read, write and idle timeouts, limits the size of
 // requests and the rate of submissions per client (see RateLimit).
 //

@@ -23,6 +23,7 @@ import (
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/survey"
+	"github.com/palaute/palaute/survey/fhir"
 )
 
 // ContactRequest is a respondent's request to be contacted, stored apart
@@ -89,11 +90,17 @@ type Server struct {
 	Triage    *survey.Triage
 	Notifier  Notifier
 	StaffLang i18n.Lang
+	// FHIR configures the questionnaires of the FHIR interface (see
+	// fhir.go); its contact group is always on. Set it before the first
+	// request.
+	FHIR fhir.Options
 
-	mu      sync.Mutex // guards out
-	out     *survey.NDJSONEncoder
-	once    sync.Once
-	limiter *limiter
+	fhirOnce     sync.Once
+	fhirImporter *fhir.Importer
+	mu           sync.Mutex // guards out
+	out          *survey.NDJSONEncoder
+	once         sync.Once
+	limiter      *limiter
 }
 
 // NewServer returns a server appending accepted responses to out as
@@ -147,7 +154,8 @@ func lang(r *http.Request) i18n.Lang {
 func label(l i18n.Lang, key string) string { return i18n.DefaultLabels().Text(key, l) }
 
 // Handler returns the HTTP handler: GET and POST /form/{unit}, GET
-// /thanks. Cross-origin POSTs are refused (http.CrossOriginProtection,
+// /thanks, and the FHIR interface (GET /fhir/Questionnaire/{unit}, POST
+// /fhir/QuestionnaireResponse; see fhir.go). Cross-origin POSTs are refused (http.CrossOriginProtection,
 // which reads the browser's Sec-Fetch-Site and Origin headers), so that
 // another site cannot submit feedback in a visitor's name; the refusal
 // is a page in the visitor's language.
@@ -159,6 +167,8 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /form/{unit}", s.form)
 	mux.HandleFunc("POST /form/{unit}", s.submit)
+	mux.HandleFunc("GET /fhir/Questionnaire/{unit}", s.questionnaire)
+	mux.HandleFunc("POST /fhir/QuestionnaireResponse", s.fhirSubmit)
 	mux.HandleFunc("GET /thanks", func(w http.ResponseWriter, r *http.Request) {
 		l := lang(r)
 		s.message(w, http.StatusOK, l, "form.thanks")
@@ -360,16 +370,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.message(w, http.StatusNotFound, l, "form.not-found")
 		return
 	}
-	s.once.Do(func() {
-		limit := s.Limit
-		if limit == (RateLimit{}) {
-			limit = DefaultRateLimit
-		}
-		s.limiter = newLimiter(limit, s.now)
-	})
-	if ok, wait := s.limiter.allow(clientOf(r)); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.message(w, http.StatusTooManyRequests, l, "form.too-many")
+	if !s.allow(w, r, l) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -415,27 +416,59 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusUnprocessableEntity, l, unit, t, r.PostForm, problems)
 		return
 	}
-	s.mu.Lock()
-	err = s.out.Encode(resp)
-	s.mu.Unlock()
-	if err != nil {
+	c := survey.Contact{Name: r.PostForm.Get("contact-name"), Phone: r.PostForm.Get("contact-phone"), Email: r.PostForm.Get("contact-email")}
+	sub := survey.Submission{Response: resp}
+	if c != (survey.Contact{}) {
+		sub.Contact = &c
+	}
+	if err := s.store(sub, now); err != nil {
 		s.message(w, http.StatusInternalServerError, l, "form.not-saved")
 		return
 	}
-	c := survey.Contact{Name: r.PostForm.Get("contact-name"), Phone: r.PostForm.Get("contact-phone"), Email: r.PostForm.Get("contact-email")}
-	sub := survey.Submission{Response: resp}
+	http.Redirect(w, r, "/thanks?lang="+l.String(), http.StatusSeeOther)
+}
+
+// allow applies the rate limit to a submission, answering a client over
+// it with 429 and a page in language l.
+func (s *Server) allow(w http.ResponseWriter, r *http.Request, l i18n.Lang) bool {
+	s.once.Do(func() {
+		limit := s.Limit
+		if limit == (RateLimit{}) {
+			limit = DefaultRateLimit
+		}
+		s.limiter = newLimiter(limit, s.now)
+	})
+	if ok, wait := s.limiter.allow(clientOf(r)); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		s.message(w, http.StatusTooManyRequests, l, "form.too-many")
+		return false
+	}
+	return true
+}
+
+// store appends an accepted response to the NDJSON output, saves its
+// contact request (if any) apart under an unrelated ID, and triages it.
+func (s *Server) store(sub survey.Submission, now time.Time) error {
+	s.mu.Lock()
+	err := s.out.Encode(sub.Response)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	unit := sub.Response.Unit
 	day := now.In(helsinki()).Format(time.DateOnly)
 	var contactID string
-	if c != (survey.Contact{}) && s.Contacts != nil {
-		req := ContactRequest{ID: newID(), Unit: unit, Day: day, Contact: c}
+	if c := sub.Contact; c != nil && *c != (survey.Contact{}) && s.Contacts != nil {
+		req := ContactRequest{ID: newID(), Unit: unit, Day: day, Contact: *c}
 		if err := s.Contacts.Save(req); err != nil {
-			s.message(w, http.StatusInternalServerError, l, "form.not-saved")
-			return
+			return err
 		}
-		sub.Contact, contactID = &c, req.ID
+		contactID = req.ID
+	} else {
+		sub.Contact = nil
 	}
 	s.triage(sub, unit, day, contactID)
-	http.Redirect(w, r, "/thanks?lang="+l.String(), http.StatusSeeOther)
+	return nil
 }
 
 // personMessage turns a validation problem into what the form shows a
