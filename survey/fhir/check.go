@@ -33,6 +33,21 @@ func (c *checker) fail(path, format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("%s: %w: %s", path, ErrRule, fmt.Sprintf(format, args...)))
 }
 
+// resource checks the elements every resource checked here has: its
+// type, id, language and status.
+func (c *checker) resource(kind, resourceType, id, language, status string, statuses []string) {
+	if resourceType != kind {
+		c.fail(kind+".resourceType", "%q is not %s", resourceType, kind)
+	}
+	if id != "" && !fhirID.MatchString(id) {
+		c.fail(kind+".id", "%q is not an id", id)
+	}
+	c.code(kind+".language", language, false)
+	if !slices.Contains(statuses, status) {
+		c.fail(kind+".status", "%q is not one of %s", status, strings.Join(statuses, ", "))
+	}
+}
+
 func (c *checker) code(path, v string, required bool) {
 	switch {
 	case v == "" && required:
@@ -55,7 +70,7 @@ func (c *checker) extensions(path string, exts []Extension) {
 			c.fail(p+".url", "missing")
 		}
 		values := 0
-		for _, v := range []bool{e.ValueCode != "", e.ValueString != "", e.ValueDateTime != "", e.ValueCodeableConcept != nil} {
+		for _, v := range []bool{e.ValueCode != "", e.ValueString != "", e.ValueDateTime != "", e.ValueCodeableConcept != nil, e.Other != ""} {
 			if v {
 				values++
 			}
@@ -112,17 +127,8 @@ func (c *checker) coding(path string, cd *Coding) {
 // [NewQuestionnaire] checks what it returns.
 func Check(q *Questionnaire) error {
 	var c checker
-	if q.ResourceType != "Questionnaire" {
-		c.fail("Questionnaire.resourceType", "%q is not Questionnaire", q.ResourceType)
-	}
-	if q.ID != "" && !fhirID.MatchString(q.ID) {
-		c.fail("Questionnaire.id", "%q is not an id", q.ID)
-	}
-	c.code("Questionnaire.language", q.Language, false)
+	c.resource("Questionnaire", q.ResourceType, q.ID, q.Language, q.Status, questionnaireStatus)
 	c.uri("Questionnaire.url", q.URL)
-	if !slices.Contains(questionnaireStatus, q.Status) {
-		c.fail("Questionnaire.status", "%q is not one of %s", q.Status, strings.Join(questionnaireStatus, ", "))
-	}
 	if q.Meta != nil {
 		for i := range q.Meta.Tag {
 			c.coding(fmt.Sprintf("Questionnaire.meta.tag[%d]", i), &q.Meta.Tag[i])
@@ -186,16 +192,7 @@ func Check(q *Questionnaire) error {
 // (qrs-1).
 func CheckResponse(r *QuestionnaireResponse) error {
 	var c checker
-	if r.ResourceType != "QuestionnaireResponse" {
-		c.fail("QuestionnaireResponse.resourceType", "%q is not QuestionnaireResponse", r.ResourceType)
-	}
-	if r.ID != "" && !fhirID.MatchString(r.ID) {
-		c.fail("QuestionnaireResponse.id", "%q is not an id", r.ID)
-	}
-	c.code("QuestionnaireResponse.language", r.Language, false)
-	if !slices.Contains(responseStatus, r.Status) {
-		c.fail("QuestionnaireResponse.status", "%q is not one of %s", r.Status, strings.Join(responseStatus, ", "))
-	}
+	c.resource("QuestionnaireResponse", r.ResourceType, r.ID, r.Language, r.Status, responseStatus)
 	if r.Authored != "" && !dateTimePattern.MatchString(r.Authored) {
 		c.fail("QuestionnaireResponse.authored", "%q is not a dateTime", r.Authored)
 	}

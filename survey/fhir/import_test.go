@@ -205,6 +205,11 @@ func TestImportProblems(t *testing.T) {
 		{"unknown item", func(m map[string]any) {
 			m["item"] = append(m["item"].([]any), map[string]any{"linkId": "phq-9-1", "answer": []any{map[string]any{"valueInteger": 2}}})
 		}, []problem{{"unknown-item", "phq-9-1", ""}}, true},
+		{"extensions of other systems accepted", func(m map[string]any) {
+			m["extension"] = append(m["extension"].([]any),
+				map[string]any{"url": "http://example.org/kiosk-battery", "valueInteger": 87},
+				map[string]any{"url": "http://example.org/offline", "valueBoolean": true})
+		}, nil, false},
 		{"integer answer accepted", func(m map[string]any) {
 			item(m, "recommend")["answer"] = []any{map[string]any{"valueInteger": 9}}
 		}, nil, false},

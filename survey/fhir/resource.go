@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -75,7 +76,9 @@ type Element struct {
 }
 
 // Extension is a FHIR extension with one of the value types this package
-// uses, or nested extensions (a complex extension).
+// uses, or nested extensions (a complex extension). Another system's
+// extension with a value of another type is read with that type's
+// element name in Other.
 type Extension struct {
 	Extension            []Extension      `json:"extension,omitempty"`
 	URL                  string           `json:"url"`
@@ -83,6 +86,39 @@ type Extension struct {
 	ValueString          string           `json:"valueString,omitempty"`
 	ValueDateTime        string           `json:"valueDateTime,omitempty"`
 	ValueCodeableConcept *CodeableConcept `json:"valueCodeableConcept,omitempty"`
+	// Other is the name of a value element of another type, such as
+	// "valueBoolean", that the extension had when read; never written.
+	Other string `json:"-"`
+}
+
+// UnmarshalJSON reads an extension, noting a value of a type the package
+// does not read in Other.
+func (e *Extension) UnmarshalJSON(data []byte) error {
+	type plain Extension
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	other, err := otherValue(data, "valueCode", "valueString", "valueDateTime", "valueCodeableConcept")
+	p.Other = other
+	*e = Extension(p)
+	return err
+}
+
+// otherValue returns the first (in byte order) value[x] element of a JSON
+// object that is not one of known, or "".
+func otherValue(data []byte, known ...string) (string, error) {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return "", err
+	}
+	other := ""
+	for k := range keys {
+		if strings.HasPrefix(k, "value") && !slices.Contains(known, k) && (other == "" || k < other) {
+			other = k
+		}
+	}
+	return other, nil
 }
 
 // Meta is resource metadata: here the tags that flag provisional texts.
@@ -150,22 +186,10 @@ func (a *ResponseAnswer) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &p); err != nil {
 		return err
 	}
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(data, &keys); err != nil {
-		return err
-	}
-	p.Other = ""
-	for k := range keys {
-		switch k {
-		case "valueCoding", "valueInteger", "valueString":
-		default:
-			if strings.HasPrefix(k, "value") && (p.Other == "" || k < p.Other) {
-				p.Other = k
-			}
-		}
-	}
+	other, err := otherValue(data, "valueCoding", "valueInteger", "valueString")
+	p.Other = other
 	*a = ResponseAnswer(p)
-	return nil
+	return err
 }
 
 // Bundle is a FHIR R4 Bundle of resources
