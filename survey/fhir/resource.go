@@ -1,10 +1,6 @@
 package fhir
 
-import (
-	"encoding/json"
-	"slices"
-	"strings"
-)
+import "encoding/json"
 
 // Questionnaire is the part of the FHIR R4 Questionnaire resource this
 // package writes (http://hl7.org/fhir/R4/questionnaire.html). Build one
@@ -95,30 +91,92 @@ type Extension struct {
 // does not read in Other.
 func (e *Extension) UnmarshalJSON(data []byte) error {
 	type plain Extension
-	var p plain
-	if err := json.Unmarshal(data, &p); err != nil {
+	var w struct {
+		plain
+		otherValues
+		// Value types otherValues leaves to the modelled elements of
+		// ResponseAnswer, which an extension does not model.
+		ValueCoding  json.RawMessage `json:"valueCoding"`
+		ValueInteger json.RawMessage `json:"valueInteger"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	other, err := otherValue(data, "valueCode", "valueString", "valueDateTime", "valueCodeableConcept")
-	p.Other = other
-	*e = Extension(p)
-	return err
+	*e = Extension(w.plain)
+	e.Other = w.otherValues.name()
+	switch {
+	case e.Other != "":
+	case w.ValueCoding != nil:
+		e.Other = "valueCoding"
+	case w.ValueInteger != nil:
+		e.Other = "valueInteger"
+	}
+	return nil
 }
 
-// otherValue returns the first (in byte order) value[x] element of a JSON
-// object that is not one of known, or "".
-func otherValue(data []byte, known ...string) (string, error) {
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(data, &keys); err != nil {
-		return "", err
-	}
-	other := ""
-	for k := range keys {
-		if strings.HasPrefix(k, "value") && !slices.Contains(known, k) && (other == "" || k < other) {
-			other = k
+// otherValues catches, in the same pass as the rest of an element, the
+// R4 value[x] types (http://hl7.org/fhir/R4/datatypes.html) that neither
+// Extension nor ResponseAnswer models (each wrapper adds those the other
+// models: a field of the same name at the same depth would hide both),
+// so that an element holding one is known to have a value.
+type otherValues struct {
+	ValueBase64Binary        json.RawMessage `json:"valueBase64Binary"`
+	ValueBoolean             json.RawMessage `json:"valueBoolean"`
+	ValueCanonical           json.RawMessage `json:"valueCanonical"`
+	ValueDate                json.RawMessage `json:"valueDate"`
+	ValueDecimal             json.RawMessage `json:"valueDecimal"`
+	ValueId                  json.RawMessage `json:"valueId"`
+	ValueInstant             json.RawMessage `json:"valueInstant"`
+	ValueMarkdown            json.RawMessage `json:"valueMarkdown"`
+	ValueOid                 json.RawMessage `json:"valueOid"`
+	ValuePositiveInt         json.RawMessage `json:"valuePositiveInt"`
+	ValueTime                json.RawMessage `json:"valueTime"`
+	ValueUnsignedInt         json.RawMessage `json:"valueUnsignedInt"`
+	ValueUri                 json.RawMessage `json:"valueUri"`
+	ValueUrl                 json.RawMessage `json:"valueUrl"`
+	ValueUuid                json.RawMessage `json:"valueUuid"`
+	ValueAddress             json.RawMessage `json:"valueAddress"`
+	ValueAge                 json.RawMessage `json:"valueAge"`
+	ValueAnnotation          json.RawMessage `json:"valueAnnotation"`
+	ValueAttachment          json.RawMessage `json:"valueAttachment"`
+	ValueContactPoint        json.RawMessage `json:"valueContactPoint"`
+	ValueCount               json.RawMessage `json:"valueCount"`
+	ValueDistance            json.RawMessage `json:"valueDistance"`
+	ValueDuration            json.RawMessage `json:"valueDuration"`
+	ValueHumanName           json.RawMessage `json:"valueHumanName"`
+	ValueIdentifier          json.RawMessage `json:"valueIdentifier"`
+	ValueMoney               json.RawMessage `json:"valueMoney"`
+	ValuePeriod              json.RawMessage `json:"valuePeriod"`
+	ValueQuantity            json.RawMessage `json:"valueQuantity"`
+	ValueRange               json.RawMessage `json:"valueRange"`
+	ValueRatio               json.RawMessage `json:"valueRatio"`
+	ValueReference           json.RawMessage `json:"valueReference"`
+	ValueSampledData         json.RawMessage `json:"valueSampledData"`
+	ValueSignature           json.RawMessage `json:"valueSignature"`
+	ValueTiming              json.RawMessage `json:"valueTiming"`
+	ValueContactDetail       json.RawMessage `json:"valueContactDetail"`
+	ValueContributor         json.RawMessage `json:"valueContributor"`
+	ValueDataRequirement     json.RawMessage `json:"valueDataRequirement"`
+	ValueExpression          json.RawMessage `json:"valueExpression"`
+	ValueParameterDefinition json.RawMessage `json:"valueParameterDefinition"`
+	ValueRelatedArtifact     json.RawMessage `json:"valueRelatedArtifact"`
+	ValueTriggerDefinition   json.RawMessage `json:"valueTriggerDefinition"`
+	ValueUsageContext        json.RawMessage `json:"valueUsageContext"`
+	ValueDosage              json.RawMessage `json:"valueDosage"`
+	ValueMeta                json.RawMessage `json:"valueMeta"`
+}
+
+// name returns the element name of the first value caught, or "".
+func (o *otherValues) name() string {
+	for _, v := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"valueBase64Binary", o.ValueBase64Binary}, {"valueBoolean", o.ValueBoolean}, {"valueCanonical", o.ValueCanonical}, {"valueDate", o.ValueDate}, {"valueDecimal", o.ValueDecimal}, {"valueId", o.ValueId}, {"valueInstant", o.ValueInstant}, {"valueMarkdown", o.ValueMarkdown}, {"valueOid", o.ValueOid}, {"valuePositiveInt", o.ValuePositiveInt}, {"valueTime", o.ValueTime}, {"valueUnsignedInt", o.ValueUnsignedInt}, {"valueUri", o.ValueUri}, {"valueUrl", o.ValueUrl}, {"valueUuid", o.ValueUuid}, {"valueAddress", o.ValueAddress}, {"valueAge", o.ValueAge}, {"valueAnnotation", o.ValueAnnotation}, {"valueAttachment", o.ValueAttachment}, {"valueContactPoint", o.ValueContactPoint}, {"valueCount", o.ValueCount}, {"valueDistance", o.ValueDistance}, {"valueDuration", o.ValueDuration}, {"valueHumanName", o.ValueHumanName}, {"valueIdentifier", o.ValueIdentifier}, {"valueMoney", o.ValueMoney}, {"valuePeriod", o.ValuePeriod}, {"valueQuantity", o.ValueQuantity}, {"valueRange", o.ValueRange}, {"valueRatio", o.ValueRatio}, {"valueReference", o.ValueReference}, {"valueSampledData", o.ValueSampledData}, {"valueSignature", o.ValueSignature}, {"valueTiming", o.ValueTiming}, {"valueContactDetail", o.ValueContactDetail}, {"valueContributor", o.ValueContributor}, {"valueDataRequirement", o.ValueDataRequirement}, {"valueExpression", o.ValueExpression}, {"valueParameterDefinition", o.ValueParameterDefinition}, {"valueRelatedArtifact", o.ValueRelatedArtifact}, {"valueTriggerDefinition", o.ValueTriggerDefinition}, {"valueUsageContext", o.ValueUsageContext}, {"valueDosage", o.ValueDosage}, {"valueMeta", o.ValueMeta}} {
+		if v.raw != nil {
+			return v.name
 		}
 	}
-	return other, nil
+	return ""
 }
 
 // Meta is resource metadata: here the tags that flag provisional texts.
@@ -182,14 +240,30 @@ type ResponseAnswer struct {
 // does not read in Other.
 func (a *ResponseAnswer) UnmarshalJSON(data []byte) error {
 	type plain ResponseAnswer
-	var p plain
-	if err := json.Unmarshal(data, &p); err != nil {
+	var w struct {
+		plain
+		otherValues
+		// Value types otherValues leaves to the modelled elements of
+		// Extension, which an answer does not model.
+		ValueCode            json.RawMessage `json:"valueCode"`
+		ValueDateTime        json.RawMessage `json:"valueDateTime"`
+		ValueCodeableConcept json.RawMessage `json:"valueCodeableConcept"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	other, err := otherValue(data, "valueCoding", "valueInteger", "valueString")
-	p.Other = other
-	*a = ResponseAnswer(p)
-	return err
+	*a = ResponseAnswer(w.plain)
+	a.Other = w.otherValues.name()
+	switch {
+	case a.Other != "":
+	case w.ValueDateTime != nil:
+		a.Other = "valueDateTime"
+	case w.ValueCode != nil:
+		a.Other = "valueCode"
+	case w.ValueCodeableConcept != nil:
+		a.Other = "valueCodeableConcept"
+	}
+	return nil
 }
 
 // Bundle is a FHIR R4 Bundle of resources
