@@ -88,7 +88,7 @@ func (s *Server) fhirSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && re.Rejected {
-		writeFHIR(w, http.StatusUnprocessableEntity, fhir.Outcome(err, l))
+		writeFHIR(w, http.StatusUnprocessableEntity, s.importer().Outcome(err, l))
 		return
 	}
 	// The server names the response: an ID chosen by a client could
@@ -105,7 +105,7 @@ func (s *Server) fhirSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	oo := outcome("information", "informational", label(l, "form.thanks"))
 	if err != nil { // accepted without some answers: say which
-		oo.Issue = append(oo.Issue, fhir.Outcome(err, l).Issue...)
+		oo.Issue = append(oo.Issue, s.importer().Outcome(err, l).Issue...)
 	}
 	writeFHIR(w, http.StatusCreated, oo)
 }

@@ -108,11 +108,11 @@ func ExampleImporter_Bundle() {
 	// r-2 [{recommend 8}] <nil>
 }
 
-func ExampleOutcome() {
+func ExampleImporter_Outcome() {
 	im := &fhir.Importer{Validator: &survey.Validator{Templates: map[string]*catalogue.Template{"vasa-halsostation": unitTemplate()}}}
 	_, err := im.Import([]byte(`{"resourceType": "QuestionnaireResponse", "status": "completed",
 	  "questionnaire": "https://example.org/Questionnaire/other|1", "authored": "2025-03-14T09:30:00Z"}`))
-	oo, _ := json.MarshalIndent(fhir.Outcome(err, i18n.English), "", "  ")
+	oo, _ := json.MarshalIndent(im.Outcome(err, i18n.English), "", "  ")
 	fmt.Println(string(oo))
 	// Output:
 	// {

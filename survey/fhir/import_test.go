@@ -159,7 +159,7 @@ func TestImportProblems(t *testing.T) {
 		{"not completed", func(m map[string]any) { m["status"] = "in-progress" },
 			[]problem{{"malformed", "", "status"}}, false},
 		{"status outside R4", func(m map[string]any) { m["status"] = "done" },
-			[]problem{{"malformed", "", "QuestionnaireResponse.status"}, {"malformed", "", "status"}}, false},
+			[]problem{{"malformed", "", "status"}}, false},
 		{"no time", func(m map[string]any) { delete(m, "authored") },
 			[]problem{{"missing", "", "authored"}}, false},
 		{"date without time", func(m map[string]any) { m["authored"] = "2025-03-14" },
@@ -496,4 +496,40 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOutcome: each problem becomes an issue at the element it is in,
+// errors when the response is rejected, warnings when it is kept without
+// some answers.
+func TestOutcome(t *testing.T) {
+	m := response(t)
+	m["extension"].([]any)[2].(map[string]any)["valueString"] = "health-station"
+	coding(m, "access")["code"] = "9"
+	m["authored"] = "yesterday"
+	data, _ := json.Marshal(m)
+	im := &Importer{Validator: validator(t), Options: Options{Contact: true}}
+	_, err := im.Import(data)
+	oo := im.Outcome(err, i18n.Finnish)
+	var got [][2]string
+	for _, is := range oo.Issue {
+		require.Equal(t, "error", is.Severity)
+		got = append(got, [2]string{is.Code, is.Expression[0]})
+	}
+	require.ElementsMatch(t, [][2]string{
+		{"structure", "QuestionnaireResponse.authored"},
+		{"not-found", "QuestionnaireResponse.extension('https://github.com/palaute/palaute/fhir/StructureDefinition/unit')"},
+		{"value", "QuestionnaireResponse.item.where(linkId='access')"},
+	}, got)
+
+	m = response(t)
+	coding(m, "access")["code"] = "9"
+	data, _ = json.Marshal(m)
+	v := validator(t)
+	v.KeepValidAnswers = true
+	im = &Importer{Validator: v, Options: Options{Contact: true}}
+	_, err = im.Import(data)
+	oo = im.Outcome(err, i18n.Swedish)
+	require.Len(t, oo.Issue, 1)
+	require.Equal(t, "warning", oo.Issue[0].Severity)
+	require.Contains(t, oo.Issue[0].Diagnostics, "värdet finns inte på frågans skala")
 }

@@ -170,6 +170,10 @@ func (im *Importer) convert(qr *QuestionnaireResponse, line int) (survey.Submiss
 	}
 	for _, e := range errSlice(CheckResponse(qr)) {
 		path, detail, _ := strings.Cut(e.Error(), ": "+ErrRule.Error())
+		switch path {
+		case "QuestionnaireResponse.status", "QuestionnaireResponse.authored", "QuestionnaireResponse.language":
+			continue // read and reported below, once
+		}
 		fail(&survey.ValidationError{Field: path, Err: fmt.Errorf("%w: %s%s", survey.ErrMalformed, ErrRule, detail)})
 	}
 	if qr.ImplicitRules != "" || len(qr.ModifierExtension) > 0 {

@@ -282,7 +282,7 @@ type BundleEntry struct {
 }
 
 // OperationOutcome reports the problems of a request
-// (http://hl7.org/fhir/R4/operationoutcome.html); see [Outcome].
+// (http://hl7.org/fhir/R4/operationoutcome.html); see [Importer.Outcome].
 type OperationOutcome struct {
 	ResourceType string  `json:"resourceType"` // always "OperationOutcome"
 	Issue        []Issue `json:"issue"`

@@ -3,6 +3,7 @@ package fhir
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -151,6 +152,9 @@ func NewBundle(rs []*QuestionnaireResponse) *Bundle {
 	return b
 }
 
+// metadataExtensions are the response metadata carried in extensions.
+var metadataExtensions = []string{"region", "provider", "unit", "service", "channel", "role", "served"}
+
 // fhirFields maps an import's field names to the FHIR elements they come
 // from, for problems the survey validator reports.
 var fhirFields = map[string]string{
@@ -188,11 +192,14 @@ func issueCode(e *survey.ValidationError) string {
 // Outcome returns the OperationOutcome of an import's error, for the
 // reply to whoever sent the response: one issue for each problem, with
 // its message in language l (see [survey.ValidationError.Message]) and
-// where it is, such as "QuestionnaireResponse.item.where(linkId='access')".
-// Problems of a response accepted without some answers are warnings;
-// others are errors. An error that holds no validation problem gives one
-// issue of type "exception".
-func Outcome(err error, l i18n.Lang) *OperationOutcome {
+// where it is as a FHIRPath expression:
+// "QuestionnaireResponse.item.where(linkId='access')" for an answer,
+// "QuestionnaireResponse.extension('…/StructureDefinition/unit')" for
+// metadata carried in an extension, "QuestionnaireResponse.authored" and
+// so on for elements. Problems of a response accepted without some
+// answers are warnings; others are errors. An error that holds no
+// validation problem gives one issue of type "exception".
+func (im *Importer) Outcome(err error, l i18n.Lang) *OperationOutcome {
 	oo := &OperationOutcome{ResourceType: "OperationOutcome"}
 	severity := "error"
 	var re *survey.RowError
@@ -207,6 +214,8 @@ func Outcome(err error, l i18n.Lang) *OperationOutcome {
 			is.Expression = []string{"QuestionnaireResponse.item.where(linkId='" + strings.ReplaceAll(p.Item, "'", `\'`) + "')"}
 		case strings.HasPrefix(p.Field, "QuestionnaireResponse"):
 			is.Expression = []string{p.Field}
+		case slices.Contains(metadataExtensions, p.Field):
+			is.Expression = []string{"QuestionnaireResponse.extension('" + im.Options.ExtensionURL(p.Field) + "')"}
 		case p.Field != "":
 			is.Expression = []string{"QuestionnaireResponse." + p.Field}
 		}
