@@ -410,6 +410,7 @@ func TestBundleProblems(t *testing.T) {
 	// Not a bundle, broken JSON, an entry over the limit: the stream ends.
 	for _, in := range []string{
 		`{"resourceType": "Patient"}`,
+		`{"entry": []}`,
 		`[1, 2]`,
 		`{"resourceType": "Bundle", "entry": [` + entry + `, {"resource": {`,
 		`{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "QuestionnaireResponse", "item": [` + strings.Repeat(`{"linkId": "x"},`, 5000) + `{}]}}]}`,

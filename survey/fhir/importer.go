@@ -472,8 +472,9 @@ func errSlice(err error) []error {
 // one). For each entry it yields what [Importer.Import] returns, with the
 // line the entry starts on in the errors; a resource of another type, or
 // a repeated response ID ([survey.ErrDuplicateID]), rejects the entry. A
-// bad entry never ends the stream. Input that is not a JSON Bundle, an
-// entry over MaxBytes ([ErrTooLarge]) or an I/O error yields
+// bad entry never ends the stream. Input that is not a JSON Bundle
+// ([ErrBundle]; a Bundle without its resourceType is found out only at
+// its end), an entry over MaxBytes ([ErrTooLarge]) or an I/O error yields
 // (Submission{}, error) and ends it.
 func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 	return func(yield func(survey.Submission, error) bool) {
@@ -489,6 +490,7 @@ func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 			return
 		}
 		seen := map[string]bool{}
+		isBundle := false
 		for dec.More() {
 			key, err := dec.Token()
 			if err != nil {
@@ -503,6 +505,7 @@ func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 					fatal(fmt.Errorf("%w: resourceType %q", ErrBundle, rt))
 					return
 				}
+				isBundle = true
 			case "entry":
 				if err := expectDelim(dec, '['); err != nil {
 					fatal(lr.wrap(err))
@@ -534,6 +537,10 @@ func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 		}
 		if _, err := dec.Token(); err != nil {
 			fatal(lr.wrap(err))
+			return
+		}
+		if !isBundle {
+			fatal(fmt.Errorf("%w: no resourceType", ErrBundle))
 		}
 	}
 }
