@@ -385,7 +385,7 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 				out.groups[k] = ng
 			}
 			j := out.itemIndex(item)
-			*ng.tally(j) = pt
+			*ng.tally(j, len(g.tallies)) = pt
 			*ng.perturbation(j) = pert
 		}
 	}

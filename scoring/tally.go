@@ -216,39 +216,42 @@ func (g Group) NotAnswered(item string) int64 {
 // items the tallies know.
 type group struct {
 	responses int64
-	items     []uint16       // the item index of each tally
-	tallies   []Tally        // in the order first counted
-	pert      []Perturbation // protected tallies only, like tallies
+	items     []uint16           // the item index of each tally
+	tallies   []Tally            // in the order first counted
+	pert      []Perturbation     // protected tallies only, like tallies
+	itemBuf   [groupItems]uint16 // the first items' indexes, without an allocation of their own
 }
 
-// groupItems is the room a group makes for tallies when it counts its
+// groupItems bounds the room a group makes for tallies when it counts its
 // first item.
 const groupItems = 8
 
-// slot returns the position of item i's tally, adding one if needed.
-func (g *group) slot(i int) int {
+// slot returns the position of item i's tally, adding one if needed. A
+// group counting its first item makes room for as many tallies as the
+// tallies know items (known), at most groupItems, instead of growing 1,
+// 2, 4, 8: a fixed bound, so memory still follows what a group counted.
+func (g *group) slot(i, known int) int {
 	for k, it := range g.items {
 		if int(it) == i {
 			return k
 		}
 	}
 	if g.items == nil {
-		// Room for a national instrument's items (the recommendation and
-		// seven statements) at once, instead of growing 1, 2, 4, 8: a
-		// fixed bound, so memory still follows what a group counted.
-		g.items, g.tallies = make([]uint16, 0, groupItems), make([]Tally, 0, groupItems)
+		n := min(max(known, 1), groupItems)
+		g.items, g.tallies = g.itemBuf[:0:n], make([]Tally, 0, n)
 	}
 	g.items = append(g.items, uint16(i))
 	g.tallies = append(g.tallies, Tally{})
 	return len(g.items) - 1
 }
 
-// tally returns the group's tally of item i.
-func (g *group) tally(i int) *Tally { return &g.tallies[g.slot(i)] }
+// tally returns the group's tally of item i; known is how many items the
+// tallies know (see slot).
+func (g *group) tally(i, known int) *Tally { return &g.tallies[g.slot(i, known)] }
 
 // perturbation returns the group's perturbation of item i.
 func (g *group) perturbation(i int) *Perturbation {
-	k := g.slot(i)
+	k := g.slot(i, 1)
 	if len(g.pert) < len(g.tallies) {
 		g.pert = append(g.pert, make([]Perturbation, len(g.tallies)-len(g.pert))...)
 	}
@@ -517,7 +520,7 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 			}
 			t.slots[j] = i
 		}
-		tl := g.tally(i)
+		tl := g.tally(i, len(t.items))
 		tl.Counts[a.Value]++
 		tl.CellKey += rk
 	}
@@ -566,7 +569,7 @@ func (t *Tallies) addGroup(k Key, og *group, names []string) {
 	t.total += og.responses
 	for k, tl := range og.tallies {
 		j := t.itemIndex(names[og.items[k]])
-		g.tally(j).add(tl)
+		g.tally(j, len(og.tallies)).add(tl)
 		if t.prot != nil && k < len(og.pert) {
 			g.perturbation(j).add(og.pert[k])
 		}
