@@ -128,3 +128,32 @@ func TestIndependentValidator(t *testing.T) {
 	}
 	t.Logf("%d resources validated", len(resources))
 }
+
+// TestOtherValues: a value of a type the structs do not model is noticed,
+// whichever it is.
+func TestOtherValues(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"valueDate": "2025-01-01"}`:         "valueDate",
+		`{"valueCode": "x"}`:                  "valueCode",
+		`{"valueQuantity": {"value": 1}}`:     "valueQuantity",
+		`{"valueCoding": {"code": "1"}}`:      "",
+		`{"valueString": "x", "item": []}`:    "",
+		`{"valueBoolean": false}`:             "valueBoolean",
+		`{"valueAttachment": {"url": "x:y"}}`: "valueAttachment",
+	} {
+		var a ResponseAnswer
+		require.NoError(t, json.Unmarshal([]byte(in), &a))
+		require.Equal(t, want, a.Other, "answer %s", in)
+	}
+	for in, want := range map[string]string{
+		`{"url": "u", "valueInteger": 1}`:                                "valueInteger",
+		`{"url": "u", "valueBoolean": true}`:                             "valueBoolean",
+		`{"url": "u", "valueCoding": {"code": "a"}}`:                     "valueCoding",
+		`{"url": "u", "valueString": "x"}`:                               "",
+		`{"url": "u", "extension": [{"url": "v", "valueDecimal": 1.5}]}`: "",
+	} {
+		var e Extension
+		require.NoError(t, json.Unmarshal([]byte(in), &e))
+		require.Equal(t, want, e.Other, "extension %s", in)
+	}
+}

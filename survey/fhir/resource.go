@@ -1,6 +1,9 @@
 package fhir
 
-import "encoding/json"
+import (
+	"cmp"
+	"encoding/json"
+)
 
 // Questionnaire is the part of the FHIR R4 Questionnaire resource this
 // package writes (http://hl7.org/fhir/R4/questionnaire.html). Build one
@@ -103,14 +106,7 @@ func (e *Extension) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*e = Extension(w.plain)
-	e.Other = w.otherValues.name()
-	switch {
-	case e.Other != "":
-	case w.ValueCoding != nil:
-		e.Other = "valueCoding"
-	case w.ValueInteger != nil:
-		e.Other = "valueInteger"
-	}
+	e.Other = cmp.Or(w.otherValues.name(), firstValue(value{"valueCoding", w.ValueCoding}, value{"valueInteger", w.ValueInteger}))
 	return nil
 }
 
@@ -168,10 +164,18 @@ type otherValues struct {
 
 // name returns the element name of the first value caught, or "".
 func (o *otherValues) name() string {
-	for _, v := range []struct {
-		name string
-		raw  json.RawMessage
-	}{{"valueBase64Binary", o.ValueBase64Binary}, {"valueBoolean", o.ValueBoolean}, {"valueCanonical", o.ValueCanonical}, {"valueDate", o.ValueDate}, {"valueDecimal", o.ValueDecimal}, {"valueId", o.ValueId}, {"valueInstant", o.ValueInstant}, {"valueMarkdown", o.ValueMarkdown}, {"valueOid", o.ValueOid}, {"valuePositiveInt", o.ValuePositiveInt}, {"valueTime", o.ValueTime}, {"valueUnsignedInt", o.ValueUnsignedInt}, {"valueUri", o.ValueUri}, {"valueUrl", o.ValueUrl}, {"valueUuid", o.ValueUuid}, {"valueAddress", o.ValueAddress}, {"valueAge", o.ValueAge}, {"valueAnnotation", o.ValueAnnotation}, {"valueAttachment", o.ValueAttachment}, {"valueContactPoint", o.ValueContactPoint}, {"valueCount", o.ValueCount}, {"valueDistance", o.ValueDistance}, {"valueDuration", o.ValueDuration}, {"valueHumanName", o.ValueHumanName}, {"valueIdentifier", o.ValueIdentifier}, {"valueMoney", o.ValueMoney}, {"valuePeriod", o.ValuePeriod}, {"valueQuantity", o.ValueQuantity}, {"valueRange", o.ValueRange}, {"valueRatio", o.ValueRatio}, {"valueReference", o.ValueReference}, {"valueSampledData", o.ValueSampledData}, {"valueSignature", o.ValueSignature}, {"valueTiming", o.ValueTiming}, {"valueContactDetail", o.ValueContactDetail}, {"valueContributor", o.ValueContributor}, {"valueDataRequirement", o.ValueDataRequirement}, {"valueExpression", o.ValueExpression}, {"valueParameterDefinition", o.ValueParameterDefinition}, {"valueRelatedArtifact", o.ValueRelatedArtifact}, {"valueTriggerDefinition", o.ValueTriggerDefinition}, {"valueUsageContext", o.ValueUsageContext}, {"valueDosage", o.ValueDosage}, {"valueMeta", o.ValueMeta}} {
+	return firstValue(value{"valueBase64Binary", o.ValueBase64Binary}, value{"valueBoolean", o.ValueBoolean}, value{"valueCanonical", o.ValueCanonical}, value{"valueDate", o.ValueDate}, value{"valueDecimal", o.ValueDecimal}, value{"valueId", o.ValueId}, value{"valueInstant", o.ValueInstant}, value{"valueMarkdown", o.ValueMarkdown}, value{"valueOid", o.ValueOid}, value{"valuePositiveInt", o.ValuePositiveInt}, value{"valueTime", o.ValueTime}, value{"valueUnsignedInt", o.ValueUnsignedInt}, value{"valueUri", o.ValueUri}, value{"valueUrl", o.ValueUrl}, value{"valueUuid", o.ValueUuid}, value{"valueAddress", o.ValueAddress}, value{"valueAge", o.ValueAge}, value{"valueAnnotation", o.ValueAnnotation}, value{"valueAttachment", o.ValueAttachment}, value{"valueContactPoint", o.ValueContactPoint}, value{"valueCount", o.ValueCount}, value{"valueDistance", o.ValueDistance}, value{"valueDuration", o.ValueDuration}, value{"valueHumanName", o.ValueHumanName}, value{"valueIdentifier", o.ValueIdentifier}, value{"valueMoney", o.ValueMoney}, value{"valuePeriod", o.ValuePeriod}, value{"valueQuantity", o.ValueQuantity}, value{"valueRange", o.ValueRange}, value{"valueRatio", o.ValueRatio}, value{"valueReference", o.ValueReference}, value{"valueSampledData", o.ValueSampledData}, value{"valueSignature", o.ValueSignature}, value{"valueTiming", o.ValueTiming}, value{"valueContactDetail", o.ValueContactDetail}, value{"valueContributor", o.ValueContributor}, value{"valueDataRequirement", o.ValueDataRequirement}, value{"valueExpression", o.ValueExpression}, value{"valueParameterDefinition", o.ValueParameterDefinition}, value{"valueRelatedArtifact", o.ValueRelatedArtifact}, value{"valueTriggerDefinition", o.ValueTriggerDefinition}, value{"valueUsageContext", o.ValueUsageContext}, value{"valueDosage", o.ValueDosage}, value{"valueMeta", o.ValueMeta})
+}
+
+// value is a value element as read: its name and its JSON, nil if absent.
+type value struct {
+	name string
+	raw  json.RawMessage
+}
+
+// firstValue returns the name of the first value present, or "".
+func firstValue(vs ...value) string {
+	for _, v := range vs {
 		if v.raw != nil {
 			return v.name
 		}
@@ -253,16 +257,8 @@ func (a *ResponseAnswer) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*a = ResponseAnswer(w.plain)
-	a.Other = w.otherValues.name()
-	switch {
-	case a.Other != "":
-	case w.ValueDateTime != nil:
-		a.Other = "valueDateTime"
-	case w.ValueCode != nil:
-		a.Other = "valueCode"
-	case w.ValueCodeableConcept != nil:
-		a.Other = "valueCodeableConcept"
-	}
+	a.Other = cmp.Or(w.otherValues.name(), firstValue(value{"valueCode", w.ValueCode}, value{"valueDateTime", w.ValueDateTime},
+		value{"valueCodeableConcept", w.ValueCodeableConcept}))
 	return nil
 }
 
