@@ -1,10 +1,7 @@
 package scoring
 
 import (
-	"bufio"
 	"math"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/palaute/palaute/internal/vectors"
@@ -37,24 +34,14 @@ var methodByName = map[string]stat.Method{"wilson": stat.Wilson, "clopper-pearso
 // TestConformanceVectors holds the indicators to testdata/indicators.txt,
 // computed by statsmodels and scipy (testdata/indicators.py).
 func TestConformanceVectors(t *testing.T) {
-	f, err := os.Open("testdata/indicators.txt")
+	rows, err := vectors.Read("testdata/indicators.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	counts := map[string]int{}
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		in, out, ok := strings.Cut(text, " -> ")
-		if !ok {
-			t.Fatalf("indicators.txt:%d: no ->", line)
-		}
-		fields := strings.Fields(in)
-		want := parseFloats(t, strings.Fields(out))
+	for _, row := range rows {
+		line, text, want := row.Pos, row.Text, row.Out
+		fields := append([]string{row.Kind}, row.In...)
 		var got Indicator
 		switch fields[0] {
 		case "share":
@@ -76,11 +63,11 @@ func TestConformanceVectors(t *testing.T) {
 			tl.Counts[0] = 7 // can't-say answers never enter a mean
 			got = MeanOf("x", tl, 0, scale(t, "agree-5"), Options{Level: v[0]})
 		default:
-			t.Fatalf("indicators.txt:%d: unknown row %q", line, fields[0])
+			t.Fatalf("%s: unknown row %q", line, fields[0])
 		}
 		counts[fields[0]]++
 		if !got.Valid || !near(got.Estimate, want[0]) || !near(got.Interval.Low, want[1]) || !near(got.Interval.High, want[2]) {
-			t.Errorf("indicators.txt:%d: %s\n got %v [%v, %v]", line, text, got.Estimate, got.Interval.Low, got.Interval.High)
+			t.Errorf("%s: %s\n got %v [%v, %v]", line, text, got.Estimate, got.Interval.Low, got.Interval.High)
 		}
 	}
 	if counts["share"] < 200 || counts["index"] < 30 || counts["mean"] < 20 {

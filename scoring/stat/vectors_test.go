@@ -1,10 +1,7 @@
 package stat
 
 import (
-	"bufio"
 	"math"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/palaute/palaute/internal/vectors"
@@ -14,23 +11,15 @@ import (
 // intervals and reliability to ../testdata/compare.txt, computed by
 // statsmodels and scipy (../testdata/compare.py).
 func TestCompareVectors(t *testing.T) {
-	f, err := os.Open("../testdata/compare.txt")
+	rows, err := vectors.Read("../testdata/compare.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	seen := map[string]int{}
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		in, out, _ := strings.Cut(text, " -> ")
-		out, _, _ = strings.Cut(out, "#")
-		fields := strings.Fields(in)
-		v := parseFloats(t, fields[1:])
-		want := parseFloats(t, strings.Fields(out))
+	for _, row := range rows {
+		line, text, want := row.Pos, row.Text, row.Out
+		fields := append([]string{row.Kind}, row.In...)
+		v := parseFloats(t, row.In)
 		var got []float64
 		i := func(k int) int64 { return int64(v[k]) }
 		switch fields[0] {
@@ -42,20 +31,20 @@ func TestCompareVectors(t *testing.T) {
 			got = []float64{c.Diff, c.P}
 			// ShareZ is the same score statistic.
 			if z := ShareZ(ShareCounts{i(1), i(2)}, v[3]); !near(TwoSidedP(z), want[1]) {
-				t.Errorf("compare.txt:%d: ShareZ %v gives p %v", line, z, TwoSidedP(z))
+				t.Errorf("%s: ShareZ %v gives p %v", line, z, TwoSidedP(z))
 			}
 		case "index":
 			c := CompareIndex(indexCounts(i(1), i(2), i(3)), indexCounts(i(4), i(5), i(6)), TestOptions{Level: v[0]})
 			got = []float64{c.Diff, c.Interval.Low, c.Interval.High, c.P}
 			if wantTest := map[bool]Test{true: ExactConditional, false: PooledZ}[min(i(3), i(6)) < DefaultExactBelow]; c.Test != wantTest {
-				t.Errorf("compare.txt:%d: test %s, want %s", line, c.Test, wantTest)
+				t.Errorf("%s: test %s, want %s", line, c.Test, wantTest)
 			}
 		case "indexagainst":
 			c := IndexAgainst(indexCounts(i(1), i(2), i(3)), v[4], v[5], TestOptions{Level: v[0]})
 			got = []float64{c.Diff, c.Interval.Low, c.Interval.High, c.P}
 			// From 30 answers the test is IndexZ's score statistic.
 			if z := IndexZ(indexCounts(i(1), i(2), i(3)), v[4], v[5]); i(3) >= DefaultExactBelow && !near(TwoSidedP(z), want[3]) {
-				t.Errorf("compare.txt:%d: IndexZ %v gives p %v", line, z, TwoSidedP(z))
+				t.Errorf("%s: IndexZ %v gives p %v", line, z, TwoSidedP(z))
 			}
 		case "tail":
 			got = []float64{TwoSidedP(v[0])}
@@ -79,11 +68,11 @@ func TestCompareVectors(t *testing.T) {
 			}
 			got = []float64{ShareReliability(groups).Tau2}
 		default:
-			t.Fatalf("compare.txt:%d: unknown row", line)
+			t.Fatalf("%s: unknown row", line)
 		}
 		seen[fields[0]]++
 		if len(got) != len(want) {
-			t.Fatalf("compare.txt:%d: %d values, want %d", line, len(got), len(want))
+			t.Fatalf("%s: %d values, want %d", line, len(got), len(want))
 		}
 		// P-values (the last figure of a comparison, and tails) are held
 		// to a relative tolerance alone, so that 1e-53 is not "near" 0;
@@ -95,7 +84,7 @@ func TestCompareVectors(t *testing.T) {
 		}
 		for k := range got {
 			if !near(got[k], want[k]) && (k == pIndex || math.Abs(got[k]-want[k]) > 1e-12) {
-				t.Errorf("compare.txt:%d: %s\n got %v", line, text, got)
+				t.Errorf("%s: %s\n got %v", line, text, got)
 				break
 			}
 		}
