@@ -285,7 +285,7 @@ func (rd *recordDecoder) codes(rec *record, r *Response, fail func(*ValidationEr
 	if b := read(fLang); len(b) > 0 {
 		l, ok := codeOf[i18n.Lang](langCodes, b)
 		if !ok {
-			fail(&ValidationError{Field: "lang", Value: string(b), Err: ErrUnknownLang, Want: "fi, sv, en, se, smn, sms"})
+			fail(&ValidationError{Field: "lang", Value: string(b), Err: ErrUnknownLang, Want: langWant()})
 		}
 		r.Lang = l
 	}

@@ -74,6 +74,9 @@ const (
 
 var roleCodes = []string{"", "client", "relative"}
 
+// Roles returns every role except [RoleUnknown].
+func Roles() []Role { return []Role{RoleClient, RoleRelative} }
+
 // ParseRole returns the role with the given code. The error wraps
 // [ErrUnknownRole].
 func ParseRole(code string) (Role, error) { return parseCode[Role](roleCodes, code, ErrUnknownRole) }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/i18n"
 )
 
 // OrgUnit places a unit in the organisation tree: wellbeing services
@@ -210,6 +211,15 @@ func (c scope) item(id string) (catalogue.Item, error) {
 	return catalogue.Item{}, ErrUnknownItem
 }
 
+// langWant lists the language codes, for problems of the lang field.
+func langWant() string {
+	codes := make([]string, 0, 6)
+	for _, l := range i18n.All() {
+		codes = append(codes, l.String())
+	}
+	return strings.Join(codes, ", ")
+}
+
 // want describes the valid answers of a scale, language-neutrally:
 // "0–10" or "1–5, 0".
 func want(s catalogue.Scale) string {
@@ -326,7 +336,7 @@ func (v *Validator) check(r *Response, ctx scope, known bool, h checkHints, fail
 		fail(&ValidationError{Field: "role", Value: r.Role.String(), Err: ErrUnknownRole, Want: strings.Join(roleCodes[1:], ", ")})
 	}
 	if r.Lang != 0 && !r.Lang.IsValid() {
-		fail(&ValidationError{Field: "lang", Value: r.Lang.String(), Err: ErrUnknownLang, Want: "fi, sv, en, se, smn, sms"})
+		fail(&ValidationError{Field: "lang", Value: r.Lang.String(), Err: ErrUnknownLang, Want: langWant()})
 	}
 	v.checkTimes(r, ctx, known, reported, latest, fail)
 	v.checkOrg(r, fail)

@@ -534,3 +534,41 @@ func TestOutcome(t *testing.T) {
 	require.Equal(t, "warning", oo.Issue[0].Severity)
 	require.Contains(t, oo.Issue[0].Diagnostics, "värdet finns inte på frågans skala")
 }
+
+// TestConcurrentImports: an importer is safe for concurrent use from its
+// first import on (run with -race, as CI does).
+func TestConcurrentImports(t *testing.T) {
+	data, _ := bundle(t, 20, 7)
+	one, _ := json.Marshal(response(t))
+	im := &Importer{Validator: validator(t), Options: Options{Contact: true}}
+	done := make(chan [2]int)
+	for g := range 4 {
+		go func() {
+			ok, bad := 0, 0
+			if g%2 == 0 {
+				for _, err := range im.Bundle(bytes.NewReader(data)) {
+					if err == nil {
+						ok++
+					} else {
+						bad++
+					}
+				}
+			} else {
+				for range 20 {
+					if _, err := im.Import(one); err == nil {
+						ok++
+					} else {
+						bad++
+					}
+				}
+			}
+			done <- [2]int{ok, bad}
+		}()
+	}
+	for range 4 {
+		r := <-done
+		if r[0]+r[1] != 20 || (r[1] != 0 && r[1] != 1) {
+			t.Errorf("ok %d, rejected %d", r[0], r[1])
+		}
+	}
+}

@@ -200,7 +200,7 @@ func (im *Importer) convert(qr *QuestionnaireResponse, line int) (survey.Submiss
 	if qr.Language != "" {
 		l, err := i18n.ParseLang(qr.Language)
 		if err != nil {
-			fail(&survey.ValidationError{Field: "language", Value: qr.Language, Err: survey.ErrUnknownLang, Want: "fi, sv, en, se, smn, sms"})
+			fail(&survey.ValidationError{Field: "language", Value: qr.Language, Err: survey.ErrUnknownLang, Want: codes(i18n.All())})
 		}
 		r.Lang = l
 	}
@@ -248,13 +248,13 @@ func (im *Importer) extensions(qr *QuestionnaireResponse, r *survey.Response, fa
 		case "channel":
 			c, err := survey.ParseChannel(e.ValueCode)
 			if err != nil {
-				fail(&survey.ValidationError{Field: name, Value: e.ValueCode, Err: survey.ErrUnknownChannel, Want: "sms, qr, kiosk, web, paper, phone, staff-device"})
+				fail(&survey.ValidationError{Field: name, Value: e.ValueCode, Err: survey.ErrUnknownChannel, Want: codes(survey.Channels())})
 			}
 			r.Channel = c
 		case "role":
 			ro, err := survey.ParseRole(e.ValueCode)
 			if err != nil {
-				fail(&survey.ValidationError{Field: name, Value: e.ValueCode, Err: survey.ErrUnknownRole, Want: "client, relative"})
+				fail(&survey.ValidationError{Field: name, Value: e.ValueCode, Err: survey.ErrUnknownRole, Want: codes(survey.Roles())})
 			}
 			r.Role = ro
 		case "served":
@@ -366,6 +366,15 @@ func (im *Importer) items(qr *QuestionnaireResponse, f *form, r *survey.Response
 		}
 	}
 	return contact
+}
+
+// codes lists the codes of an enumeration, for a problem's Want.
+func codes[T fmt.Stringer](vs []T) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.String()
+	}
+	return strings.Join(out, ", ")
 }
 
 // answerType names the value element an answer has.

@@ -161,16 +161,7 @@ func version(t *catalogue.Template, canon *Questionnaire) string {
 		panic(err)
 	}
 	sum := sha256.Sum256(b)
-	return t.Instrument().Ref().Version + "-" + catalogueVersion(canon) + "-" + hex.EncodeToString(sum[:4])
-}
-
-func catalogueVersion(q *Questionnaire) string {
-	for _, e := range q.Extension {
-		if strings.HasSuffix(e.URL, "/catalogue-version") {
-			return e.ValueString
-		}
-	}
-	return ""
+	return t.Instrument().Ref().Version + "-" + dataVersion(t) + "-" + hex.EncodeToString(sum[:4])
 }
 
 func buildQuestionnaire(t *catalogue.Template, o Options) (*Questionnaire, error) {

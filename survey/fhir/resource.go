@@ -8,6 +8,9 @@ import (
 // Questionnaire is the part of the FHIR R4 Questionnaire resource this
 // package writes (http://hl7.org/fhir/R4/questionnaire.html). Build one
 // with [NewQuestionnaire]; it marshals to the resource's JSON form.
+//
+// Its fields are the R4 elements of the same JSON name; a field ending in
+// Ext holds the "_name" element (the extensions) of the field before it.
 type Questionnaire struct {
 	ResourceType string      `json:"resourceType"` // always "Questionnaire"
 	ID           string      `json:"id,omitempty"`
@@ -35,6 +38,9 @@ func (q *Questionnaire) Canonical() string {
 
 // Item is one item of a [Questionnaire]: a question, a group or a
 // display text.
+//
+// Its fields are the R4 elements of the same JSON name; a field ending in
+// Ext holds the "_name" element (the extensions) of the field before it.
 type Item struct {
 	Extension    []Extension    `json:"extension,omitempty"`
 	LinkID       string         `json:"linkId"`
@@ -54,6 +60,9 @@ type AnswerOption struct {
 }
 
 // Coding is a code from a code system, with its display text.
+//
+// Its fields are the R4 elements of the same JSON name; a field ending in
+// Ext holds the "_name" element (the extensions) of the field before it.
 type Coding struct {
 	System     string   `json:"system,omitempty"`
 	Code       string   `json:"code,omitempty"`
@@ -201,6 +210,8 @@ type Identifier struct {
 // may hold personal data, which must not reach a [survey.Response].
 // ImplicitRules and ModifierExtension are modelled only so that a
 // response using them is refused, as the FHIR rules for modifiers ask.
+// Its fields, like those of the other resource types here, are the R4
+// elements of the same JSON name.
 type QuestionnaireResponse struct {
 	ResourceType      string            `json:"resourceType"` // always "QuestionnaireResponse"
 	ID                string            `json:"id,omitempty"`
