@@ -13,6 +13,7 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/internal/synth"
+	"github.com/palaute/palaute/internal/truth"
 	"github.com/palaute/palaute/report"
 	"github.com/palaute/palaute/scoring"
 )
@@ -144,24 +145,10 @@ func TestAttackEveryOutput(t *testing.T) {
 	}
 
 	// Published figures have at least 5 true answers.
-	low := 0
-	for _, r := range rels {
-		truth, err := raw.Aggregate(r.Aggregation)
-		require.NoError(t, err)
-		for _, res := range r.Results {
-			g, _ := truth.Group(res.Key)
-			for _, ind := range res.Indicators {
-				if ind.Suppressed != scoring.Published {
-					continue
-				}
-				s, _ := scales(res.Key.Instrument, ind.Item)
-				want := scoring.IndicatorsOf(ind.Item, g.Items[ind.Item], 0, s, scoring.Options{})[0]
-				if want.N < scoring.DefaultMinAnswers {
-					low++
-					t.Errorf("%s %v %s: published with %d true answers", r.Name, res.Key, ind.Item, want.N)
-				}
-			}
-		}
+	thin, err := truth.ThinFigures(raw, scales, rels, scoring.DefaultMinAnswers)
+	require.NoError(t, err)
+	for _, f := range thin {
+		t.Error(f)
 	}
 
 	// The control: exact counts, hidden table by table.

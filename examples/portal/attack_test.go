@@ -13,6 +13,7 @@ import (
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/internal/synth"
+	"github.com/palaute/palaute/internal/truth"
 	"github.com/palaute/palaute/report"
 	"github.com/palaute/palaute/scoring"
 )
@@ -145,30 +146,10 @@ func TestAttackPortal(t *testing.T) {
 	}
 
 	// Published figures have at least 5 true answers.
-	truth := scoring.NewTallies(base)
-	for r := range synth.Responses(cfg) {
-		truth.Add(r)
-	}
-	for _, r := range rels {
-		sel := truth
-		if r.Select != nil {
-			sel = truth.Select(r.Select)
-		}
-		ta, err := sel.Aggregate(r.Aggregation)
-		require.NoError(t, err)
-		for _, res := range r.Results {
-			g, _ := ta.Group(res.Key)
-			for _, ind := range res.Indicators {
-				if ind.Suppressed != scoring.Published {
-					continue
-				}
-				s, _ := scales(res.Key.Instrument, ind.Item)
-				want := scoring.IndicatorsOf(ind.Item, g.Items[ind.Item], 0, s, scoring.Options{})[0]
-				if want.N < scoring.DefaultMinAnswers {
-					t.Errorf("%s %v %s: published with %d true answers", r.Name, res.Key, ind.Item, want.N)
-				}
-			}
-		}
+	thin, err := truth.ThinFigures(raw, scales, rels, scoring.DefaultMinAnswers)
+	require.NoError(t, err)
+	for _, f := range thin {
+		t.Error(f)
 	}
 }
 
