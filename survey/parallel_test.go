@@ -2,7 +2,6 @@ package survey
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -73,22 +72,7 @@ func parallelRead(t testing.TB, in []byte, setup func(*Decoder), workers, block 
 }
 
 func parallelReadFrom(t testing.TB, src io.ReadSeeker, size int64, setup func(*Decoder), workers, block int) outcome2 {
-	d := NewCSVDecoder(src)
-	setup(d)
-	d.Workers, d.BlockSize = workers, block
-	var o outcome2
-	sinks, err := Read(context.Background(), d, func() *collect { return &collect{} }, func(re *RowError) {
-		o.errors = append(o.errors, fmt.Sprintf("%d %v", re.Line, re))
-	})
-	if err != nil {
-		o.errors = append(o.errors, "fatal "+err.Error())
-	}
-	for _, s := range sinks {
-		o.accepted = append(o.accepted, s.got...)
-	}
-	o.summary = d.Summary()
-	slices.Sort(o.accepted)
-	return o
+	return readOutcome(NewCSVDecoder(src), setup, workers, block)
 }
 
 func same(a, b outcome2) bool {

@@ -11,7 +11,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -41,14 +40,19 @@ func readNDJSON(t testing.TB, in []byte, asFile bool, setup func(*Decoder), work
 	} else {
 		d = NewNDJSONDecoder(stream{bytes.NewReader(in)})
 	}
+	return readOutcome(d, setup, workers, block)
+}
+
+// readOutcome reads with Read, as workers of block bytes, and collects
+// the accepted responses, the problems and the summary, sorted so that
+// two reads can be compared. onError is called from one goroutine at a
+// time (Read's contract), so it needs no lock.
+func readOutcome(d *Decoder, setup func(*Decoder), workers, block int) outcome2 {
 	setup(d)
 	d.Workers, d.BlockSize = workers, block
 	var o outcome2
-	var mu sync.Mutex
 	sinks, err := Read(context.Background(), d, func() *collect { return &collect{} }, func(re *RowError) {
-		mu.Lock()
 		o.errors = append(o.errors, fmt.Sprintf("%d %v", re.Line, re))
-		mu.Unlock()
 	})
 	if err != nil {
 		o.errors = append(o.errors, "fatal "+err.Error())
