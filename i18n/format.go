@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // numberStyle holds the symbols a language writes numbers with.
@@ -215,4 +216,15 @@ func FormatPercent(l Lang, share float64, digits int) string {
 		return s
 	}
 	return s + styleOf(l).percent
+}
+
+// FormatMonth names a calendar month with its year, as people read it:
+// "maaliskuu 2025", "mars 2025", "March 2025". The names are the labels
+// "month.1" … "month.12" of [DefaultLabels] (CLDR's standalone wide
+// forms).
+func FormatMonth(l Lang, year int, m time.Month) string {
+	if m < time.January || m > time.December {
+		return NoValue
+	}
+	return DefaultLabels().Text("month."+strconv.Itoa(int(m)), l) + " " + strconv.Itoa(year)
 }

@@ -32,15 +32,18 @@ func ExampleReadNames() {
 // stations: the counts a county's portal would publish from.
 func monthly() *scoring.Tallies {
 	adult := catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
-	t := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}, Period: scoring.Month})
+	t := scoring.NewTallies(scoring.ProtectedBase())
 	for u, unit := range []string{"north", "south", "west"} {
 		for i := range 60 {
 			at := time.Date(2025, time.Month(1+i%3), 1+i%28, 10, 0, 0, 0, time.UTC)
-			t.Add(survey.Response{ID: fmt.Sprint(unit, i), Instrument: adult, Unit: unit, Submitted: at,
+			t.Add(survey.Response{ID: fmt.Sprint(unit, i), Instrument: adult, Unit: unit, Submitted: at, Channel: survey.ChannelSMS,
 				Answers: survey.Answers{{Item: "recommend", Value: 10 - (i*(u+1))%9}, {Item: "access", Value: 5 - (i+u)%4}}})
 		}
 	}
-	protected, err := scoring.Protect(t, nil, scoring.Protection{Secret: []byte("kept by the county")})
+	// The county's secret (head -c 32 /dev/urandom), the same for every
+	// publication; March is closed, so it is published too.
+	protected, err := scoring.Protect(t, nil, scoring.Protection{Secret: []byte("kept by the county, never published"),
+		Through: scoring.Date{Year: 2025, Month: 3, Day: 31}})
 	if err != nil {
 		panic(err)
 	}
@@ -76,7 +79,10 @@ func ExampleBuild() {
 // and discussion questions.
 func ExampleUnitReport() {
 	doc, err := report.UnitReport(report.UnitInput{Monthly: monthly(), Unit: "west",
-		Comments: []string{"Call me on 040 123 4567.", "Friendly staff."}}, report.Options{Lang: i18n.English})
+		Comments: []report.Comment{
+			{Submitted: time.Date(2025, 3, 12, 9, 30, 0, 0, time.UTC), Text: "Call me on 040 123 4567."},
+			{Submitted: time.Date(2025, 2, 3, 14, 0, 0, 0, time.UTC), Text: "Friendly staff."},
+		}}, report.Options{Lang: i18n.English})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -95,8 +101,8 @@ func ExampleUnitReport() {
 	// - Distribution of answers by statement
 	// - Recommendation index by month
 	// - Latest open comments
-	//   > Call me on [PHONE].
-	//   > Friendly staff.
+	//   > March 2025: Call me on [PHONE].
+	//   > February 2025: Friendly staff.
 	// - Questions for discussion
 }
 

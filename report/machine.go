@@ -43,6 +43,13 @@ type Record struct {
 	Diff       *float64 `json:"diff,omitempty"`
 	P          *float64 `json:"p,omitempty"`
 	Label      string   `json:"label,omitempty"`
+	// Test names the test that gave P ("pooled-z", "exact-conditional",
+	// …), PUnadjusted is P before the multiple-comparison adjustment, and
+	// Family the number of comparisons adjusted together (0 without an
+	// adjustment).
+	Test        string   `json:"test,omitempty"`
+	PUnadjusted *float64 `json:"pUnadjusted,omitempty"`
+	Family      *int     `json:"family,omitempty"`
 	// Standardized figures, when the table has them.
 	Standardized     *float64 `json:"standardized,omitempty"`
 	StandardizedLow  *float64 `json:"standardizedLow,omitempty"`
@@ -89,6 +96,7 @@ func (t *Table) Records() []Record {
 				}
 				if cm := c.Comparison; cm != nil && cm.Label != scoring.NotCompared {
 					rec.Reference, rec.Diff, rec.P, rec.Label = fptr(cm.Reference), fptr(cm.Diff), fptr(cm.P), cm.Label.String()
+					rec.Test, rec.PUnadjusted, rec.Family = cm.Test.String(), fptr(cm.Unadjusted), ptr(cm.Family)
 				}
 				if st := c.Standardized; st != nil && st.Valid {
 					rec.Standardized, rec.StandardizedLow, rec.StandardizedHigh = fptr(st.Estimate), fptr(st.Interval.Low), fptr(st.Interval.High)
@@ -122,7 +130,9 @@ func recordOf(group map[string]string, k scoring.Key, total bool, ind scoring.In
 // dimensions, "total" (true for the rows of all groups together),
 // "instrument", "period" when the table has periods, then item, n,
 // estimate, low, high, excluded, suppressed, and with comparisons
-// reference, diff, p, label, and with standardization standardized,
+// reference, diff, p, label, test, p_unadjusted and family (the size of
+// the family adjusted together, 0 without adjustment), and with
+// standardization standardized,
 // standardized_low, standardized_high. The counts positive, neutral and
 // negative follow n.
 func (t *Table) CSVColumns() []string {
@@ -136,7 +146,7 @@ func (t *Table) CSVColumns() []string {
 	}
 	cols = append(cols, "item", "n", "positive", "neutral", "negative", "estimate", "low", "high", "excluded", "suppressed")
 	if t.Options.CompareWithin != 0 {
-		cols = append(cols, "reference", "diff", "p", "label")
+		cols = append(cols, "reference", "diff", "p", "label", "test", "p_unadjusted", "family")
 	}
 	if len(t.Options.Standardize) > 0 {
 		cols = append(cols, "standardized", "standardized_low", "standardized_high")
@@ -164,7 +174,7 @@ func (t *Table) CSV(w io.Writer) error {
 		}
 		row = append(row, text(r.Item), i64(r.N), i64(r.Positive), i64(r.Neutral), i64(r.Negative), f64(r.Estimate), f64(r.Low), f64(r.High), i64(r.Excluded), r.Suppressed)
 		if t.Options.CompareWithin != 0 {
-			row = append(row, f64(r.Reference), f64(r.Diff), f64(r.P), r.Label)
+			row = append(row, f64(r.Reference), f64(r.Diff), f64(r.P), r.Label, r.Test, f64(r.PUnadjusted), intText(r.Family))
 		}
 		if len(t.Options.Standardize) > 0 {
 			row = append(row, f64(r.Standardized), f64(r.StandardizedLow), f64(r.StandardizedHigh))
@@ -180,6 +190,13 @@ func boolText(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+func intText(p *int) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.Itoa(*p)
 }
 
 func i64(p *int64) string {

@@ -29,22 +29,27 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 var adult = catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"}
 
-// fixture returns protected monthly tallies by unit and channel of a
-// small synthetic county, plus a tiny unit (3 responses) and a small one
-// (7), so that hidden figures show, and the units' names.
+// testSecret keys the perturbation of the tests.
+var testSecret = []byte("report tests: a secret long enough")
+
+// fixture returns protected monthly tallies (the protected base: region,
+// provider, unit and month) of a small synthetic county, plus a tiny
+// unit (3 responses) and a small one (7), so that hidden figures show,
+// and the units' names.
 func fixture(t testing.TB) (*scoring.Tallies, map[string]string) {
-	raw, names := rawFixture(t)
-	tl, err := scoring.Protect(raw, scoring.CatalogueScales(catalogue.Default()), scoring.Protection{})
+	raw, names := rawFixture(t, scoring.ProtectedBase())
+	tl, err := scoring.Protect(raw, scoring.CatalogueScales(catalogue.Default()), scoring.Protection{Secret: testSecret, Through: scoring.Date{Year: 2025, Month: 4, Day: 30}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tl, names
 }
 
-// rawFixture returns the tallies of fixture before protection.
-func rawFixture(t testing.TB) (*scoring.Tallies, map[string]string) {
+// rawFixture returns the tallies of fixture before protection, grouped
+// by g.
+func rawFixture(t testing.TB, g scoring.Grouping) (*scoring.Tallies, map[string]string) {
 	c := synth.Config{Responses: 1500, Units: 6, Seed: 5, Days: 120}
-	tl := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}, Period: scoring.Month})
+	tl := scoring.NewTallies(g)
 	for r := range synth.Responses(c) {
 		if _, err := tl.Add(r); err != nil {
 			t.Fatal(err)
@@ -69,7 +74,7 @@ func rawFixture(t testing.TB) (*scoring.Tallies, map[string]string) {
 func buildTable(t testing.TB, l i18n.Lang) *Table {
 	tl, names := fixture(t)
 	tbl, err := Build(tl.WithoutPeriods(), Options{Lang: l, By: []scoring.Dimension{scoring.ByUnit}, Names: names,
-		CompareWithin: scoring.ByUnit, Adjust: stat.Holm, Standardize: []scoring.Dimension{scoring.ByChannel}})
+		CompareWithin: scoring.ByUnit, Adjust: stat.Holm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +147,9 @@ func TestGoldenTables(t *testing.T) {
 func TestGoldenUnitReport(t *testing.T) {
 	tl, names := fixture(t)
 	monthly := tl.Regroup(scoring.ByUnit)
-	comments := []string{"Soittakaa 040 123 4567, kiitos!", "-", "Hoitaja oli <b>ihana</b> & \"reilu\".", "ei mitään", "Tack för bra vård.\nMycket bra."}
+	at := func(m, d int) time.Time { return time.Date(2025, time.Month(m), d, 12, 0, 0, 0, time.UTC) }
+	comments := []Comment{{at(3, 20), "Soittakaa 040 123 4567, kiitos!"}, {at(3, 19), "-"}, {at(2, 11), "Hoitaja oli <b>ihana</b> & \"reilu\"."},
+		{at(2, 10), "ei mitään"}, {at(1, 5), "Tack för bra vård.\nMycket bra."}, {at(1, 4), "Tack för bra vård.\nMycket bra."}}
 	for _, l := range i18n.Complete() {
 		doc, err := UnitReport(UnitInput{Monthly: monthly, Unit: "u001", Comments: comments}, Options{Lang: l, Names: names})
 		if err != nil {
@@ -196,7 +203,7 @@ func TestTableAgainstScoring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := rawFixture(t)
+	raw, _ := rawFixture(t, scoring.ProtectedBase())
 	truth := map[[2]string]scoring.Indicator{}
 	rawRes, err := scoring.Score(raw.WithoutPeriods().Regroup(scoring.ByUnit), catalogue.Default(), scoring.CatalogueScales(catalogue.Default()), scoring.Options{})
 	if err != nil {
@@ -207,10 +214,11 @@ func TestTableAgainstScoring(t *testing.T) {
 			truth[[2]string{r.Key.Unit, ind.Item}] = ind
 		}
 	}
-	// Each unit has at most 4 months × 4 channels of base cells.
-	const maxNoise = 4 * 4 * scoring.DefaultNoise * 3
+	// Each unit has at most 4 months of base cells, each count of a cell
+	// moved by at most Noise, 6 counts at most.
+	const maxNoise = 4 * 6 * scoring.DefaultNoise
 	header := strings.Join(rows[0], ",")
-	if header != "unit,total,instrument,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label,standardized,standardized_low,standardized_high" {
+	if header != "unit,total,instrument,item,n,positive,neutral,negative,estimate,low,high,excluded,suppressed,reference,diff,p,label,test,p_unadjusted,family" {
 		t.Fatalf("header %s", header)
 	}
 	col := map[string]int{}
@@ -260,22 +268,40 @@ func TestTableAgainstScoring(t *testing.T) {
 // TestBuildNeedsProtection: raw tallies are refused unless the report is
 // declared internal, and then every footer says so.
 func TestBuildNeedsProtection(t *testing.T) {
-	raw, _ := rawFixture(t)
+	raw, _ := rawFixture(t, scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}, Period: scoring.Month})
 	if _, err := Build(raw, Options{}); !errors.Is(err, scoring.ErrProtected) {
 		t.Errorf("raw tallies: error %v, want ErrProtected", err)
 	}
-	tbl, err := Build(raw, Options{Internal: true, Lang: i18n.English})
+	// An internal report may split by channel and standardize to a
+	// channel mix; its footer says it is not protected.
+	tbl, err := Build(raw.WithoutPeriods(), Options{Internal: true, Lang: i18n.English, By: []scoring.Dimension{scoring.ByUnit},
+		CompareWithin: scoring.ByUnit, Standardize: []scoring.Dimension{scoring.ByChannel}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	md := string(render(t, tbl.Markdown))
-	if !strings.Contains(md, "INTERNAL: the figures are not protected") || strings.Contains(md, "Disclosure control:") {
+	if !strings.Contains(md, "INTERNAL: the figures are not protected") || strings.Contains(md, "Disclosure control:") || !strings.Contains(md, "tandardized to a common channel mix") {
 		t.Errorf("internal footer:\n%s", md)
 	}
-	prot := string(render(t, buildTable(t, i18n.English).Markdown))
-	if !strings.Contains(prot, "Disclosure control: the counts of every base cell (unit × collection channel × month) with fewer than 10 answers are changed at random by at most 2") ||
-		!strings.Contains(prot, "A figure is shown when at least 5 of its answers are certain") {
-		t.Errorf("protected footer lacks the method:\n%s", prot)
+	if h := strings.SplitN(string(render(t, tbl.CSV)), "\n", 2)[0]; !strings.HasSuffix(h, ",standardized,standardized_low,standardized_high") {
+		t.Errorf("internal CSV header %s", h)
+	}
+	// A protected table cannot be standardized: the base has no strata.
+	prot, _ := fixture(t)
+	if _, err := Build(prot, Options{Standardize: []scoring.Dimension{scoring.ByChannel}}); err == nil {
+		t.Error("a protected table was standardized by channel")
+	}
+	pmd := string(render(t, buildTable(t, i18n.English).Markdown))
+	for _, want := range []string{
+		"Disclosure control: every figure is computed from protected counts of units' months (wellbeing services county × service provider × unit × month)",
+		"with at least 11 answers through invitations, phone or staff devices is exact",
+		"changed at random by at most ±6",
+		"A figure is shown when at least 5 of its answers certainly came through invitations, phone or staff devices, and comments when at least 10",
+		"figures with changed counts are compared only from 20 answers",
+	} {
+		if !strings.Contains(pmd, want) {
+			t.Errorf("protected footer lacks %q:\n%s", want, pmd)
+		}
 	}
 }
 
@@ -300,7 +326,7 @@ func TestLocalizedOutput(t *testing.T) {
 	if za, aa := strings.Index(en, "Zeta pieni"), strings.Index(en, "Åland liten"); aa > za {
 		t.Error("English order should put Åland with A")
 	}
-	if !strings.Contains(fi, "–\\*") || !strings.Contains(fi, "\\* piilotettu: varmoja vastauksia alle 5") {
+	if !strings.Contains(fi, "–\\*") || !strings.Contains(fi, "\\* piilotettu: liian vähän vastauksia (alle 5)") {
 		t.Error("hidden cells are not marked and explained")
 	}
 }
@@ -339,18 +365,18 @@ func TestCharts(t *testing.T) {
 }
 
 func TestWidget(t *testing.T) {
-	monthly := scoring.NewTallies(scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit}, Period: scoring.Month})
+	monthly := scoring.NewTallies(scoring.ProtectedBase())
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	for i := 0; i < 40; i++ {
-		monthly.Add(survey.Response{ID: "b" + strconv.Itoa(i), Instrument: adult, Unit: "big", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 6 + i%5}}})
+		monthly.Add(survey.Response{ID: "b" + strconv.Itoa(i), Instrument: adult, Unit: "big", Submitted: at, Channel: survey.ChannelSMS, Answers: survey.Answers{{Item: "recommend", Value: 6 + i%5}}})
 	}
 	for i := 0; i < 3; i++ {
-		monthly.Add(survey.Response{ID: "t" + strconv.Itoa(i), Instrument: adult, Unit: "tiny", Submitted: at, Answers: survey.Answers{{Item: "recommend", Value: 10}}})
+		monthly.Add(survey.Response{ID: "t" + strconv.Itoa(i), Instrument: adult, Unit: "tiny", Submitted: at, Channel: survey.ChannelSMS, Answers: survey.Answers{{Item: "recommend", Value: 10}}})
 	}
 	if _, err := Widget(monthly, "big", Options{}); !errors.Is(err, scoring.ErrProtected) {
 		t.Errorf("raw tallies: error %v, want ErrProtected", err)
 	}
-	protected, err := scoring.Protect(monthly, scoring.CatalogueScales(catalogue.Default()), scoring.Protection{})
+	protected, err := scoring.Protect(monthly, scoring.CatalogueScales(catalogue.Default()), scoring.Protection{Secret: testSecret, Through: scoring.Date{Year: 2025, Month: 3, Day: 31}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -210,7 +210,7 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 	var comparisons map[cellKey]scoring.Comparison
 	if o.CompareWithin != 0 {
 		comparisons = map[cellKey]scoring.Comparison{}
-		for _, c := range scoring.ComparePeers(shown.Groups(), o.CompareWithin, scales, scoring.CompareOptions{Level: o.Scoring.Level, Adjust: o.Adjust, Family: o.Family}) {
+		for _, c := range scoring.ComparePeers(shown.Groups(), o.CompareWithin, scales, scoring.CompareOptions{Level: o.Scoring.Level, Adjust: o.Adjust, Family: o.Family, Options: o.Scoring}) {
 			comparisons[cellKey{c.Key, c.Item}] = c
 		}
 	}
@@ -227,7 +227,11 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 				continue
 			}
 			mix := scoring.ReferenceMix(groups, o.Standardize, col.Item, s, o.Scoring)
-			for _, st := range scoring.Standardize(groups, o.Standardize, col.Item, s, mix, o.Scoring) {
+			sts, err := scoring.Standardize(groups, o.Standardize, col.Item, s, mix, o.Scoring)
+			if err != nil {
+				return nil, fmt.Errorf("report: %w", err)
+			}
+			for _, st := range sts {
 				standardized[cellKey{st.Key, col.Item}] = st
 			}
 		}
@@ -262,7 +266,7 @@ func Build(t *scoring.Tallies, o Options) (*Table, error) {
 			tbl.Rows = append(tbl.Rows, row)
 		}
 	}
-	tbl.Footer = footer(cat, results, t, o, len(o.Standardize) > 0, l)
+	tbl.Footer = footer(cat, results, t, o, len(o.Standardize) > 0, comparisons, l)
 	return tbl, nil
 }
 
@@ -359,7 +363,7 @@ func labelf(l i18n.Lang, key string, args ...string) string {
 	return strings.NewReplacer(args...).Replace(label(l, key))
 }
 
-func footer(cat *catalogue.Catalogue, results []scoring.Result, t *scoring.Tallies, o Options, std bool, l i18n.Lang) Footer {
+func footer(cat *catalogue.Catalogue, results []scoring.Result, t *scoring.Tallies, o Options, std bool, comparisons map[cellKey]scoring.Comparison, l i18n.Lang) Footer {
 	f := Footer{CatalogueVersion: cat.Version(), LibraryVersion: LibraryVersion()}
 	for _, r := range results {
 		if s := r.Key.Instrument.String(); !slices.Contains(f.Instruments, s) {
@@ -380,11 +384,9 @@ func footer(cat *catalogue.Catalogue, results []scoring.Result, t *scoring.Talli
 	}
 	f.Methods = append(f.Methods, protectionLines(t, l)...)
 	if o.CompareWithin != 0 {
-		test := fmt.Sprintf(label(l, "report.compare.test"), stat.DefaultExactBelow)
-		if t.Protected() { // the noise's variance rules the exact test out
-			test = label(l, "report.compare.test-protected")
-		}
-		f.Methods = append(f.Methods, label(l, "report.compare.note"), test)
+		f.Methods = append(f.Methods, comparisonLines(t, comparisons, l)...)
+	}
+	if o.CompareWithin != 0 && len(comparisons) > 0 {
 		if o.Adjust == stat.NoAdjustment {
 			f.Methods = append(f.Methods, capitalize(label(l, "report.adjust.none")))
 		} else {
@@ -401,6 +403,26 @@ func footer(cat *catalogue.Catalogue, results []scoring.Result, t *scoring.Talli
 	return f
 }
 
+// comparisonLines describe the comparisons made: with whom, and the
+// tests that gave their p-values (only those used), or that none could
+// be made.
+func comparisonLines(t *scoring.Tallies, comparisons map[cellKey]scoring.Comparison, l i18n.Lang) []string {
+	if len(comparisons) == 0 {
+		return []string{label(l, "report.compare.none")}
+	}
+	exact := ""
+	for _, c := range comparisons {
+		if c.Test == stat.ExactConditional {
+			exact = labelf(l, "report.compare.test-exact", "{n}", i18n.FormatInt(l, stat.DefaultExactBelow))
+		}
+	}
+	out := []string{label(l, "report.compare.note"), labelf(l, "report.compare.test", "{exact}", exact)}
+	if t.Protected() {
+		out = append(out, labelf(l, "report.compare.test-protected", "{n}", i18n.FormatInt(l, scoring.DefaultNoisyFrom)))
+	}
+	return out
+}
+
 // protectionLines describe the disclosure control of tallies: the base
 // cells, the noise and the thresholds, or that nothing is protected.
 func protectionLines(t *scoring.Tallies, l i18n.Lang) []string {
@@ -415,8 +437,12 @@ func protectionLines(t *scoring.Tallies, l i18n.Lang) []string {
 	}
 	base = append(base, label(l, "period."+cmp.Or(g.Period.String(), "all")))
 	n := func(x int) string { return i18n.FormatInt(l, int64(x)) }
+	threshold := "report.protection.threshold"
+	if p.TrustOpenChannels {
+		threshold = "report.protection.threshold-trusted"
+	}
 	return []string{
 		labelf(l, "report.protection.method", "{base}", strings.Join(base, " × "), "{exact}", n(p.ExactFrom), "{noise}", n(p.Noise)),
-		labelf(l, "report.protection.threshold", "{min}", n(p.MinAnswers), "{comments}", n(p.CommentMin)),
+		labelf(l, threshold, "{min}", n(p.MinAnswers), "{comments}", n(p.CommentMin)),
 	}
 }

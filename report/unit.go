@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/scoring"
@@ -19,19 +21,33 @@ type UnitInput struct {
 	Monthly *scoring.Tallies
 	// Unit is the unit's code.
 	Unit string
-	// Comments are the unit's latest comments, newest first, as written;
-	// the report drops non-answers and redacts personal data.
-	Comments []string
+	// Comments are the unit's comments with the time each was
+	// submitted, in any order; the report shows the newest, by month,
+	// drops non-answers and repeats, and redacts personal data. Only
+	// comments of months published (up to the protection's Through) in
+	// which the unit's own figures rest on at least CommentMin certain
+	// gated answers are shown: a comment of a month with fewer would be a
+	// few people's own words, and a month still open would be published
+	// before its figures.
+	Comments []Comment
 	// MaxComments caps the comments shown; 0 means 5.
 	MaxComments int
+}
+
+// Comment is a respondent's open feedback with the time it was
+// submitted.
+type Comment struct {
+	Submitted time.Time
+	Text      string
 }
 
 // UnitReport makes the report a supervisor goes through with staff: the
 // unit's figures against its peer group (the other units combined: the
 // row shows exactly what the ▲/▼ comparison uses), its strongest and
 // weakest statements, the recommendation index by month, the latest
-// comments (redacted, and only when the unit has enough certain answers)
-// and a set of discussion questions. in.Monthly must be protected unless
+// comments (redacted, and only from published months in which the unit
+// has enough certain answers; see UnitInput.Comments) and a set of
+// discussion questions. in.Monthly must be protected unless
 // o.Internal is set.
 func UnitReport(in UnitInput, o Options) (*Document, error) {
 	l := o.lang()
@@ -89,32 +105,66 @@ func UnitReport(in UnitInput, o Options) (*Document, error) {
 		doc.Blocks = append(doc.Blocks, Block{Heading: c.Title}, Block{Chart: &c, Data: data})
 	}
 	doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "report.comments")})
-	commentMin := int64(scoring.DefaultCommentMin)
-	if p, ok := in.Monthly.Protection(); ok {
-		commentMin = int64(p.CommentMin)
-	}
-	var certain int64
-	for _, c := range unit.Cells {
-		if c.Indicator.Suppressed == scoring.Published {
-			certain = max(certain, c.Indicator.Certain)
-		}
-	}
-	if certain < commentMin {
+	if quotes := shownComments(in, o); len(quotes) == 0 {
 		doc.Blocks = append(doc.Blocks, Block{Paragraph: label(l, "report.comments-hidden")})
 	} else {
-		var quotes []string
-		for _, c := range in.Comments {
-			if len(quotes) == cmp.Or(in.MaxComments, 5) {
-				break
-			}
-			if !survey.IsNonAnswer(c) {
-				quotes = append(quotes, survey.Redact(c).Text)
-			}
-		}
 		doc.Blocks = append(doc.Blocks, Block{Quotes: quotes})
 	}
 	doc.Blocks = append(doc.Blocks, Block{Heading: label(l, "report.discussion")}, Block{List: DiscussionQuestions(l)})
 	return doc, nil
+}
+
+// shownComments returns the comments a unit report may show, newest
+// first, each with its month: those of published months in which the
+// unit's own figures rest on at least CommentMin certain gated answers
+// (with raw tallies of an internal report, answers), redacted, without
+// non-answers and repeats, at most MaxComments.
+func shownComments(in UnitInput, o Options) []string {
+	commentMin := int64(scoring.DefaultCommentMin)
+	p, protected := in.Monthly.Protection()
+	if protected {
+		commentMin = int64(p.CommentMin)
+	}
+	helsinki, err := survey.Helsinki()
+	if err != nil {
+		return nil
+	}
+	// The months the unit's figures allow comments in.
+	open := map[scoring.Date]bool{}
+	cat := o.catalogue()
+	results, _ := scoring.Score(in.Monthly.Regroup(scoring.ByUnit), cat, scoring.CatalogueScales(cat, o.Templates...), o.Scoring)
+	for _, r := range results {
+		if r.Key.Unit != in.Unit {
+			continue
+		}
+		for _, ind := range r.Indicators {
+			if ind.Suppressed == scoring.Published && ind.Certain >= commentMin {
+				open[r.Key.Period.Start] = true
+			}
+		}
+	}
+	cs := slices.Clone(in.Comments)
+	// Newest first; the text decides between equal times.
+	slices.SortFunc(cs, func(a, b Comment) int { return cmp.Or(b.Submitted.Compare(a.Submitted), strings.Compare(a.Text, b.Text)) })
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if len(out) == cmp.Or(in.MaxComments, 5) {
+			break
+		}
+		d := scoring.DateOf(c.Submitted.In(helsinki))
+		month := scoring.Date{Year: d.Year, Month: d.Month, Day: 1}
+		if !open[month] || (protected && d.Compare(p.Through) > 0) || survey.IsNonAnswer(c.Text) {
+			continue
+		}
+		text := survey.Redact(c.Text).Text
+		if seen[text] {
+			continue
+		}
+		seen[text] = true
+		out = append(out, i18n.FormatMonth(o.lang(), month.Year, month.Month)+": "+text)
+	}
+	return out
 }
 
 // strongestWeakest lists the n statements with the highest and the

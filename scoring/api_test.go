@@ -71,7 +71,7 @@ func TestFamilies(t *testing.T) {
 		}
 		small = append(small, r)
 	}
-	prot, err := Protect(tally(t, Grouping{By: []Dimension{ByUnit}}, small), defaultScales, Protection{Secret: []byte("s")})
+	prot, err := Protect(tally(t, Grouping{By: []Dimension{ByUnit}, Period: Month}, small), defaultScales, Protection{Secret: testSecret, Through: Date{2025, 12, 31}})
 	require.NoError(t, err)
 	hidden := map[string]bool{}
 	for _, r := range scored(t, prot) {

@@ -2,18 +2,16 @@ package scoring
 
 import (
 	"cmp"
-	"encoding/binary"
 	"errors"
-	"hash/maphash"
+	"fmt"
 	"maps"
 	"math"
 	"math/bits"
 	"slices"
-
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize/convex/lp"
+	"strings"
 
 	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/survey"
 )
 
 // Release is one published output, for [Audit]: how it was aggregated
@@ -29,67 +27,109 @@ type Release struct {
 	Results     []Result
 }
 
+// Publication is one round of publication, for [Audit]: the base it was
+// made from (protected by [Protect], or raw for an exact publication),
+// every release made from it, and the responses the base holds that the
+// attacker submitted himself (he knows their answers and when he sent
+// them). A county that publishes every month makes a publication a
+// month; a second publisher from the same responses makes another.
+type Publication struct {
+	Name     string
+	Base     *Tallies
+	Releases []Release
+	Known    []survey.Response
+}
+
 // Finding is one problem [Audit] found with a figure.
 type Finding struct {
 	Release string `json:"release"`
 	Key     Key    `json:"key"`
 	Item    string `json:"item"`
 	Kind    Kind   `json:"kind"`
-	// Problem is "inconsistent" (a published count is not the sum of the
-	// base), "exact" (a hidden count is determined) or "narrow" (a hidden
-	// count is bounded tighter than the protection interval).
+	// Problem is "inconsistent" (a published figure is not the sum of
+	// its base's cells), "derivable" (a hidden figure of an exact
+	// publication follows from the published ones), "thin" (a published
+	// figure rests on fewer than MinAnswers genuine answers) or
+	// "disclosed" (the attacker named a lone respondent's band for sure).
 	Problem string `json:"problem"`
-	// Count names the count: "n", a band ("promoter", "agree", "yes",
-	// …) or "cant-say"; Low and High are the attacker's bounds of its
-	// true value (High −1 when unbounded).
-	Count string `json:"count"`
-	Low   int64  `json:"low"`
-	High  int64  `json:"high"`
+	// Detail says more, in words.
+	Detail string `json:"detail,omitempty"`
+}
+
+// LoneAttack is what the attacker of [Audit] achieved against the lone
+// genuine respondents of one item: respondents who were the only genuine
+// answer to the item in their unit and month. For each, the attacker
+// guesses the band of the answer (promoter, passive or detractor; agree,
+// neutral or disagree; yes or no; or can't-say) from everything
+// published, and is compared with guessing the commonest band of all
+// genuine answers (the prior's mode) for every one of them.
+type LoneAttack struct {
+	Item        string `json:"item"`
+	Respondents int    `json:"respondents"`
+	// Correct counts the attacker's right guesses, PriorCorrect the right
+	// guesses of the prior's mode, Certain the guesses the attacker could
+	// be sure of (posterior 1).
+	Correct      int `json:"correct"`
+	PriorCorrect int `json:"priorCorrect"`
+	Certain      int `json:"certain"`
+}
+
+// Accuracy returns the share of the attacker's right guesses (NaN
+// without respondents).
+func (l LoneAttack) Accuracy() float64 { return ratio(l.Correct, l.Respondents) }
+
+// PriorAccuracy returns the share of right guesses of the prior's mode.
+func (l LoneAttack) PriorAccuracy() float64 { return ratio(l.PriorCorrect, l.Respondents) }
+
+// Gain returns Accuracy − PriorAccuracy: what publishing told the
+// attacker beyond what everybody knows.
+func (l LoneAttack) Gain() float64 { return l.Accuracy() - l.PriorAccuracy() }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
 }
 
 // AuditReport is what the attacker of [Audit] achieved.
 type AuditReport struct {
-	Releases  int // releases audited
-	Published int // distinct published figures (cells × indicator)
-	Hidden    int // distinct hidden figures
+	Publications int // publications audited
+	Releases     int // releases audited, over all publications
+	Published    int // distinct published figures (cells × indicator)
+	Hidden       int // distinct hidden figures
 	// Inconsistent counts published figures whose counts are not the sums
-	// of the base cells they cover: something other than the base was
+	// of their base's cells: something other than the base was
 	// published, and the guarantee does not hold.
 	Inconsistent int
-	// Derivable counts hidden figures whose published-scale counts (the
-	// protected counts of a protected base) follow from the published
-	// figures by linear algebra. For a protected base this is expected
-	// and harmless: those counts are perturbed. For exact publications it
-	// is exact disclosure.
+	// Derivable counts hidden figures of exact publications whose counts
+	// follow from the published ones by linear algebra: exact disclosure.
+	// (Every cell of a protected base is taken to be known anyway.)
 	Derivable int
-	// Exact counts hidden figures with a true count (n or a band) pinned
-	// to one value; Narrow those with a true count bounded to fewer than
-	// Noise + 1 values (the protection interval).
-	Exact  int
-	Narrow int
-	// MinWidth is the smallest High − Low over the true counts of hidden
-	// figures (−1 if none is hidden or none is bounded).
-	MinWidth int64
-	// Unbounded counts hidden counts with no finite upper bound, and
-	// Skipped the hidden figures of exact publications too large for the
-	// linear programs (MaxAtoms).
-	Unbounded int
-	Skipped   int
-	Findings  []Finding // the first MaxFindings problems
+	// Republished counts cells of a protected base published with other
+	// counts by another publication: a second look at the same unit,
+	// month and item (new answers, or another secret).
+	Republished int
+	// Thin counts published figures with fewer than MinAnswers genuine
+	// answers (with AuditOptions.Genuine).
+	Thin int
+	// Lone is the attack on lone respondents, item by item (with
+	// AuditOptions.Genuine).
+	Lone     []LoneAttack
+	Findings []Finding // the first MaxFindings problems
 }
 
 // AuditOptions configures [Audit]. The zero value suits audits of
 // protected publications.
 type AuditOptions struct {
-	// MinAnswers is the threshold an exact publication hid figures by
-	// (an attacker knows hidden figures have fewer answers); 0 means
-	// DefaultMinAnswers. Protected bases carry their own.
+	// MinAnswers is the threshold of publication, for Thin and for exact
+	// publications; 0 means the protection's, or DefaultMinAnswers.
 	MinAnswers int
-	// Noise sets the protection interval for exact publications; 0 means
-	// DefaultNoise. Protected bases carry their own.
-	Noise int
-	// MaxAtoms bounds the base cells of one linear program; 0 means 400.
-	MaxAtoms int
+	// Genuine holds the tallies of the genuine responses (every response
+	// but the attacker's own), grouped like the bases, for the measures
+	// that need the truth: Thin and Lone. A county auditing its own
+	// publications has them.
+	Genuine *Tallies
 	// MaxFindings bounds the findings listed; 0 means 100.
 	MaxFindings int
 }
@@ -103,8 +143,18 @@ type figure struct {
 	kind    Kind
 	atoms   []int // sorted atom indexes
 	hidden  bool
-	counts  map[string]int64 // published counts by count name
 	opts    Options
+}
+
+// id returns what identifies a figure: the same figure published twice
+// tells nothing new.
+func (f figure) id() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q %d %d %t", f.item, f.kind, f.opts.CantSay, f.hidden)
+	for _, a := range f.atoms {
+		fmt.Fprintf(&b, " %d", a)
+	}
+	return b.String()
 }
 
 // atom is one base cell: an item in one group of the base.
@@ -112,223 +162,383 @@ type atom struct {
 	key  Key
 	item string
 	t    Tally
+	pert Perturbation
 }
 
-// Audit is the attacker this library ships: it takes the base tallies a
-// publication was made from (protected by [Protect], or raw for an exact
-// publication) and every release published from them, and tries to
-// recover what was hidden. Its threat model is the package's: the
-// attacker holds every release and combines them by addition,
-// subtraction, linear algebra and interval arithmetic over the integers,
-// knowing the mechanism (thresholds, noise bound, zero counts kept) but
-// not the secret.
+// cellID names a cell of a base across publications.
+type cellID struct {
+	key  Key
+	item string
+}
+
+// look is what one publication tells the attacker about one cell: its
+// counts as published, the perturbation (nil protection for a cell of an
+// exact publication whose counts follow from the releases), and the
+// counts of the attacker's own answers in it.
+type look struct {
+	y     Tally
+	pert  Perturbation
+	prot  *Protection
+	known Tally
+}
+
+// Audit is the attacker this library ships. It takes every publication
+// made from the same responses (any number of bases, publishers and
+// rounds: a county publishing every month, a regional office publishing
+// its own tables) and tries what the package's threat model allows: the
+// attacker holds every release, combines them by arithmetic and linear
+// algebra, knows the mechanism and its parameters but not the secret,
+// and may have submitted answers of his own (Publication.Known).
 //
-//  1. Every published count must be the sum of the base cells it covers;
-//     if not, the release is Inconsistent (something else leaked).
-//  2. Linear recovery: for each hidden figure, whether its counts follow
-//     from the published ones (exactly, by elimination modulo 2⁶¹ − 1).
-//  3. Bounds on the true counts of each hidden figure. For a protected
-//     base the attacker is assumed to know every protected count of
-//     every base cell (a stronger attacker than linear recovery makes),
-//     and the true counts are bounded cell by cell from the mechanism:
-//     a zero count was zero, a positive count y was between max(1, y −
-//     Noise) and y + Noise, a cell whose counts add up to less than
-//     ExactFrom had fewer than ExactFrom answers, one adding up to at
-//     least ExactFrom + categories·Noise was exact. For an exact
-//     publication, hidden figures that are derivable are exact, and the
-//     others are bounded by linear programs (gonum's simplex) over the
-//     published equations, non-negative counts and the threshold (hidden
-//     figures have fewer than MinAnswers answers).
+//  1. Every published figure must be the sum of its base's cells (for a
+//     protected base, computed from the published counts as [Score]
+//     does); if not, the release is Inconsistent.
+//  2. Exact publications (raw bases): which hidden figures follow from
+//     the published ones by linear algebra (Derivable), and which base
+//     cells the attacker thereby knows exactly.
+//  3. Protected bases: the attacker is taken to know every protected
+//     count of every base cell (more than linear recovery gives him).
+//     Cells published with other counts by another publication are
+//     counted (Republished): second looks.
+//  4. With AuditOptions.Genuine, the truth: published figures resting on
+//     fewer than MinAnswers genuine answers (Thin), and the attack on
+//     lone respondents (Lone): for every cell whose item has exactly one
+//     genuine answer, the attacker's best guess of its band given every
+//     look at the cell — the posterior under the mechanism: each look's
+//     counts less the attacker's own answers, the noise's place-keyed
+//     half shared by all looks at the same cell and its record-keyed half
+//     drawn anew for each other set of answers — against the band
+//     distribution of all genuine answers as the prior.
 //
-// A figure is Exact when a true count is pinned and Narrow when its
-// bounds span fewer than Noise + 1 values. The guarantee of [Protect] is
-// that, for every release made from protected tallies, Inconsistent,
-// Exact and Narrow are 0.
-func Audit(base *Tallies, scales Scales, releases []Release, o AuditOptions) (AuditReport, error) {
+// The guarantee of [Protect] is that, for protected publications,
+// Inconsistent and Thin are 0 and the attacker's accuracy on lone
+// respondents exceeds the prior's mode by little (METHODS.md gives the
+// figures measured); for exact publications with per-table suppression
+// the same attacker typically names lone respondents' bands for sure.
+func Audit(pubs []Publication, scales Scales, o AuditOptions) (AuditReport, error) {
 	scales = scales.orDefault()
-	rep := AuditReport{Releases: len(releases), MinWidth: -1}
+	rep := AuditReport{Publications: len(pubs)}
 	maxFindings := cmp.Or(o.MaxFindings, 100)
-	finding := func(f figure, problem, count string, lo, hi int64) {
+	find := func(f Finding) {
 		if len(rep.Findings) < maxFindings {
-			rep.Findings = append(rep.Findings, Finding{f.release, f.key, f.item, f.kind, problem, count, lo, hi})
+			rep.Findings = append(rep.Findings, f)
 		}
 	}
-	prot := base.prot
-	minAnswers, noise := int64(cmp.Or(o.MinAnswers, DefaultMinAnswers)), int64(cmp.Or(o.Noise, DefaultNoise))
-	if prot != nil {
-		minAnswers, noise = int64(prot.MinAnswers), int64(prot.Noise)
-	}
-
-	// Atoms, by base key and item.
-	var atoms []atom
-	atomOf := map[Key]map[string]int{}
-	for _, g := range base.Groups() {
-		atomOf[g.Key] = map[string]int{}
-		for _, item := range slices.Sorted(maps.Keys(g.Items)) {
-			atomOf[g.Key][item] = len(atoms)
-			atoms = append(atoms, atom{g.Key, item, g.Items[item]})
-		}
-	}
-
-	// Figures of every release, deduplicated: the same figure published
-	// twice tells nothing new.
-	var figs []figure
-	seen := map[uint64]int{}
-	seed := maphash.MakeSeed()
 	var errs []error
-	for _, r := range releases {
-		_, f, err := aggregation(base.grouping, r.Aggregation)
-		if err != nil {
-			errs = append(errs, errorf("release %q: %w", r.Name, err))
-			continue
-		}
-		members := map[Key][]Key{}
-		for k := range atomOf {
-			if r.Select != nil && !r.Select(k) {
-				continue
-			}
-			if nk, ok := f(k); ok {
-				members[nk] = append(members[nk], k)
-			}
-		}
-		for _, res := range r.Results {
-			for _, ind := range res.Indicators {
-				fg := figure{release: r.Name, key: res.Key, item: ind.Item, kind: ind.Kind, hidden: ind.Suppressed != Published, opts: r.Options}
-				for _, k := range members[res.Key] {
-					if a, ok := atomOf[k][ind.Item]; ok {
-						fg.atoms = append(fg.atoms, a)
-					}
-				}
-				slices.Sort(fg.atoms)
-				s, ok := scales(res.Key.Instrument, ind.Item)
-				if !ok {
-					errs = append(errs, errorf("release %q: %w %q", r.Name, ErrUnknownItem, ind.Item))
-					continue
-				}
-				if !fg.hidden {
-					fg.counts = figureCounts(ind, s, r.Options)
-					want := IndicatorsOf(ind.Item, sumAtoms(atoms, fg.atoms), 0, s, r.Options)
-					if i := slices.IndexFunc(want, func(w Indicator) bool { return w.Kind == ind.Kind }); i < 0 || !maps.Equal(figureCounts(want[i], s, r.Options), fg.counts) {
-						rep.Inconsistent++
-						finding(fg, "inconsistent", "n", ind.N, ind.N)
-					}
-				}
-				var h maphash.Hash
-				h.SetSeed(seed)
-				h.WriteString(fg.item)
-				h.WriteByte(byte(fg.kind))
-				h.WriteByte(byte(fg.opts.CantSay))
-				if fg.hidden {
-					h.WriteByte(1)
-				}
-				var buf [8]byte
-				for _, a := range fg.atoms {
-					binary.LittleEndian.PutUint64(buf[:], uint64(a))
-					h.Write(buf[:])
-				}
-				if _, dup := seen[h.Sum64()]; dup {
-					continue
-				}
-				seen[h.Sum64()] = len(figs)
-				figs = append(figs, fg)
-				if fg.hidden {
-					rep.Hidden++
-				} else {
-					rep.Published++
-				}
-			}
+	looks := map[cellID][]look{}
+	genuine := map[Key]Group{}
+	if o.Genuine != nil {
+		for _, g := range o.Genuine.Groups() {
+			genuine[g.Key] = g
 		}
 	}
-
-	// Linear recovery, item by item.
-	derivable := make([]bool, len(figs))
-	for _, item := range itemsOf(figs) {
-		var sp span
-		for _, f := range figs {
-			if f.item == item && !f.hidden {
-				sp.add(indicator(f.atoms))
-			}
-		}
-		for i, f := range figs {
-			if f.item == item && f.hidden && len(f.atoms) > 0 && sp.contains(indicator(f.atoms)) {
-				derivable[i] = true
-				rep.Derivable++
-			}
-		}
-	}
-
-	// Bounds on the true counts of the hidden figures.
-	for i, f := range figs {
-		if !f.hidden || len(f.atoms) == 0 {
+	for _, pub := range pubs {
+		base := pub.Base
+		if base == nil {
+			errs = append(errs, errorf("publication %q: no base", pub.Name))
 			continue
 		}
-		s, _ := scales(f.key.Instrument, f.item)
-		var bounds []countBound
+		rep.Releases += len(pub.Releases)
+		prot := base.prot
+		minAnswers := int64(DefaultMinAnswers)
 		switch {
+		case o.MinAnswers > 0:
+			minAnswers = int64(o.MinAnswers)
 		case prot != nil:
-			bounds = protectedBounds(f, atoms, s, prot)
-		case derivable[i]:
-			sum := sumAtoms(atoms, f.atoms)
-			for _, ct := range countTypes(f.kind, s, f.opts) {
-				var c int64
-				for v, x := range sum.Counts {
-					if ct.in(v) {
-						c += x
+			minAnswers = int64(prot.MinAnswers)
+		}
+		known := NewTallies(base.grouping)
+		for _, r := range pub.Known {
+			if _, err := known.Add(r); err != nil {
+				errs = append(errs, errorf("publication %q: known response: %w", pub.Name, err))
+			}
+		}
+
+		// Atoms, by base key and item.
+		var atoms []atom
+		atomOf := map[Key]map[string]int{}
+		for _, g := range base.Groups() {
+			atomOf[g.Key] = map[string]int{}
+			for _, item := range slices.Sorted(maps.Keys(g.Items)) {
+				atomOf[g.Key][item] = len(atoms)
+				atoms = append(atoms, atom{g.Key, item, g.Items[item], g.Perturbation[item]})
+			}
+		}
+
+		// Figures of every release, each distinct one once.
+		var figs []figure
+		seen := map[string]bool{}
+		for _, r := range pub.Releases {
+			_, f, err := aggregation(base.grouping, r.Aggregation)
+			if err != nil {
+				errs = append(errs, errorf("release %q: %w", r.Name, err))
+				continue
+			}
+			members := map[Key][]Key{}
+			for k := range atomOf {
+				if r.Select != nil && !r.Select(k) {
+					continue
+				}
+				if nk, ok := f(k); ok {
+					members[nk] = append(members[nk], k)
+				}
+			}
+			for _, res := range r.Results {
+				for _, ind := range res.Indicators {
+					fg := figure{release: r.Name, key: res.Key, item: ind.Item, kind: ind.Kind, hidden: ind.Suppressed != Published, opts: r.Options}
+					for _, k := range members[res.Key] {
+						if a, ok := atomOf[k][ind.Item]; ok {
+							fg.atoms = append(fg.atoms, a)
+						}
+					}
+					slices.Sort(fg.atoms)
+					s, ok := scales(res.Key.Instrument, ind.Item)
+					if !ok {
+						errs = append(errs, errorf("release %q: %w %q", r.Name, ErrUnknownItem, ind.Item))
+						continue
+					}
+					if !fg.hidden {
+						sum := sumAtoms(atoms, fg.atoms)
+						if prot != nil {
+							sum = published(sum)
+						}
+						if !maps.Equal(talliedCounts(ind.Kind, sum, s, r.Options), figureCounts(ind, s, r.Options)) {
+							rep.Inconsistent++
+							find(Finding{r.Name, res.Key, ind.Item, ind.Kind, "inconsistent", fmt.Sprintf("published n %d", ind.N)})
+						}
+						if o.Genuine != nil {
+							var g Tally
+							for _, a := range fg.atoms {
+								g.add(genuine[atoms[a].key].Items[ind.Item])
+							}
+							if n := talliedCounts(ind.Kind, g, s, r.Options)[nName(ind.Kind, r.Options)]; n < minAnswers {
+								rep.Thin++
+								find(Finding{r.Name, res.Key, ind.Item, ind.Kind, "thin", fmt.Sprintf("published with %d genuine answers", n)})
+							}
+						}
+					}
+					if id := fg.id(); !seen[id] {
+						seen[id] = true
+						figs = append(figs, fg)
+						if fg.hidden {
+							rep.Hidden++
+						} else {
+							rep.Published++
+						}
 					}
 				}
-				bounds = append(bounds, countBound{ct.name, c, c})
-			}
-		default:
-			var ok bool
-			bounds, ok = exactBounds(f, figs, atoms, s, minAnswers, cmp.Or(o.MaxAtoms, 400))
-			if !ok {
-				rep.Skipped++
-				continue
 			}
 		}
-		exact, narrow := false, false
-		for _, b := range bounds {
-			if b.high < 0 {
-				rep.Unbounded++
-				continue
-			}
-			w := b.high - b.low
-			if rep.MinWidth < 0 || w < rep.MinWidth {
-				rep.MinWidth = w
-			}
-			switch {
-			case w == 0:
-				if !exact {
-					finding(f, "exact", b.name, b.low, b.high)
+
+		knownCell := func(a atom) Tally {
+			g, _ := known.Group(a.key)
+			return g.Items[a.item]
+		}
+		if prot != nil {
+			for _, a := range atoms {
+				id := cellID{a.key, a.item}
+				l := look{y: a.t, pert: a.pert, prot: prot, known: knownCell(a)}
+				if prev := looks[id]; len(prev) > 0 && !slices.ContainsFunc(prev, func(p look) bool { return p.y == l.y }) {
+					rep.Republished++
 				}
-				exact = true
-			case w < noise:
-				if !narrow && !exact {
-					finding(f, "narrow", b.name, b.low, b.high)
+				looks[id] = append(looks[id], l)
+			}
+			continue
+		}
+
+		// An exact publication: linear recovery, item by item.
+		for _, item := range itemsOf(figs) {
+			var sp span
+			for _, f := range figs {
+				if f.item == item && !f.hidden {
+					sp.add(indicator(f.atoms))
 				}
-				narrow = true
+			}
+			for _, f := range figs {
+				if f.item == item && f.hidden && len(f.atoms) > 0 && sp.contains(indicator(f.atoms)) {
+					rep.Derivable++
+					find(Finding{f.release, f.key, f.item, f.kind, "derivable", ""})
+				}
+			}
+			for i, a := range atoms {
+				if a.item == item && sp.contains(indicator([]int{i})) {
+					id := cellID{a.key, a.item}
+					looks[id] = append(looks[id], look{y: a.t, known: knownCell(a)})
+				}
 			}
 		}
-		if exact {
-			rep.Exact++
-		} else if narrow {
-			rep.Narrow++
-		}
+	}
+	if o.Genuine != nil {
+		rep.Lone = loneAttack(o.Genuine, scales, looks, find)
 	}
 	return rep, errors.Join(errs...)
 }
 
-// countBound is the attacker's interval of one true count (high −1 when
-// unbounded).
-type countBound struct {
-	name      string
-	low, high int64
+// bandName returns the name of the band of value v on scale s, or
+// "cant-say".
+func bandName(s catalogue.Scale, v int) string {
+	if s.IsCantSay(v) {
+		return "cant-say"
+	}
+	b, _ := s.BandOf(v)
+	return b.Name
 }
 
-// countType is one count of a figure: n, a band, or can't-say.
-type countType struct {
-	name string
-	in   func(v int) bool
+// coinProb returns the probability of k heads in n fair coins.
+func coinProb(n, k int64) float64 {
+	if k < 0 || k > n {
+		return 0
+	}
+	c := 1.0
+	for i := int64(1); i <= k; i++ {
+		c = c * float64(n-k+i) / float64(i)
+	}
+	return c / math.Pow(2, float64(n))
+}
+
+// likelihood returns the probability of the looks at one category of a
+// cell, given x genuine answers in it: exact looks must show x plus the
+// attacker's own answers; perturbed looks share the place-keyed half f of
+// their noise and each has its own record-keyed half.
+func likelihood(x int64, ys, as []int64, exact []bool, noise []int64) float64 {
+	p := 1.0
+	var strong []int
+	for i := range ys {
+		if exact[i] {
+			if ys[i]-as[i] != x {
+				return 0
+			}
+			continue
+		}
+		strong = append(strong, i)
+	}
+	if len(strong) == 0 {
+		return p
+	}
+	d := noise[strong[0]]
+	var sum float64
+	for f := int64(0); f <= d; f++ {
+		q := coinProb(d, f)
+		for _, i := range strong {
+			q *= coinProb(noise[i], ys[i]-as[i]-x-f+noise[i])
+		}
+		sum += q
+	}
+	return p * sum
+}
+
+// loneAttack guesses the band of every lone genuine respondent from the
+// looks at their cell.
+func loneAttack(genuine *Tallies, scales Scales, looks map[cellID][]look, find func(Finding)) []LoneAttack {
+	groups := genuine.Groups()
+	// The prior: the categories of all genuine answers, item by item.
+	type prior struct {
+		counts map[int]float64 // by category value (rep)
+		mode   string          // the commonest band
+	}
+	priors := map[string]*prior{}
+	priorOf := func(item string, s catalogue.Scale) *prior {
+		if p, ok := priors[item]; ok {
+			return p
+		}
+		p := &prior{counts: map[int]float64{}}
+		bands := map[string]float64{}
+		cats := categoriesOf(s)
+		for _, g := range groups {
+			t := g.Items[item]
+			for v, c := range t.Counts {
+				if i := slices.IndexFunc(cats, func(ct category) bool { return v >= ct.lo && v <= ct.hi }); i >= 0 {
+					p.counts[cats[i].rep] += float64(c)
+					bands[bandName(s, cats[i].rep)] += float64(c)
+				}
+			}
+		}
+		for _, b := range slices.Sorted(maps.Keys(bands)) {
+			if p.mode == "" || bands[b] > bands[p.mode] {
+				p.mode = b
+			}
+		}
+		priors[item] = p
+		return p
+	}
+	byItem := map[string]*LoneAttack{}
+	for _, g := range groups {
+		for _, item := range slices.Sorted(maps.Keys(g.Items)) {
+			t := g.Items[item]
+			if t.Answers() != 1 {
+				continue
+			}
+			s, ok := scales(g.Key.Instrument, item)
+			if !ok {
+				continue
+			}
+			truth := slices.IndexFunc(t.Counts[:], func(c int64) bool { return c == 1 })
+			cats := categoriesOf(s)
+			pr := priorOf(item, s)
+			la := byItem[item]
+			if la == nil {
+				la = &LoneAttack{Item: item}
+				byItem[item] = la
+			}
+			la.Respondents++
+			truthBand := bandName(s, truth)
+			if truthBand == pr.mode {
+				la.PriorCorrect++
+			}
+			ls := looks[cellID{g.Key, item}]
+			// Distinct looks only: the same counts from the same answers
+			// are one look.
+			var uniq []look
+			for _, l := range ls {
+				if !slices.ContainsFunc(uniq, func(u look) bool { return u.y == l.y && u.known == l.known }) {
+					uniq = append(uniq, l)
+				}
+			}
+			post := map[string]float64{}
+			for c, cat := range cats {
+				p := pr.counts[cat.rep]
+				for j, other := range cats {
+					var x int64
+					if j == c {
+						x = 1
+					}
+					ys, as := make([]int64, len(uniq)), make([]int64, len(uniq))
+					exact, noise := make([]bool, len(uniq)), make([]int64, len(uniq))
+					for i, l := range uniq {
+						ys[i] = l.y.Counts[other.rep]
+						for v := other.lo; v <= other.hi; v++ {
+							as[i] += l.known.Counts[v]
+						}
+						exact[i] = l.prot == nil || l.pert.Variance[other.rep] == 0
+						if l.prot != nil {
+							noise[i] = int64(l.prot.Noise)
+						}
+					}
+					p *= likelihood(x, ys, as, exact, noise)
+				}
+				post[bandName(s, cat.rep)] += p
+			}
+			guess, best, total := pr.mode, post[pr.mode], 0.0
+			for _, b := range slices.Sorted(maps.Keys(post)) {
+				total += post[b]
+				if post[b] > best {
+					guess, best = b, post[b]
+				}
+			}
+			if guess == truthBand {
+				la.Correct++
+			}
+			if total > 0 && best == total {
+				la.Certain++
+				find(Finding{"", g.Key, item, 0, "disclosed", "a lone respondent's band (" + guess + ") is certain"})
+			}
+		}
+	}
+	var out []LoneAttack
+	for _, item := range slices.Sorted(maps.Keys(byItem)) {
+		out = append(out, *byItem[item])
+	}
+	return out
 }
 
 // nName names the n of an indicator: "n" when it leaves can't-say
@@ -341,18 +551,26 @@ func nName(k Kind, o Options) string {
 	return "n"
 }
 
-// countTypes returns the counts a figure of kind k consists of: its n,
-// the bands, and the can't-say answers when they are in its n.
-func countTypes(k Kind, s catalogue.Scale, o Options) []countType {
+// talliedCounts returns the counts of an indicator of kind k computed
+// from tally t (without its estimate and interval), by count name.
+func talliedCounts(k Kind, t Tally, s catalogue.Scale, o Options) map[string]int64 {
+	b := bandCounts(t, s)
+	ind := Indicator{Kind: k, CantSay: cantSay(t, s)}
+	switch k {
+	case Index:
+		ind.Positive, ind.Neutral, ind.Negative = b[catalogue.BandPromoter], b[catalogue.BandPassive], b[catalogue.BandDetractor]
+	case YesShare:
+		ind.Positive, ind.Negative = b[catalogue.BandYes], b[catalogue.BandNo]
+	default:
+		ind.Positive, ind.Neutral, ind.Negative = b[catalogue.BandAgree], b[catalogue.BandNeutral], b[catalogue.BandDisagree]
+	}
 	in := inDenominator(k, s, o)
-	out := []countType{{nName(k, o), in}}
-	for _, b := range s.Bands() {
-		out = append(out, countType{b.Name, b.Contains})
+	for v, c := range t.Counts {
+		if in(v) {
+			ind.N += c
+		}
 	}
-	if v, ok := s.CantSay(); ok && in(v) {
-		out = append(out, countType{"cant-say", s.IsCantSay})
-	}
-	return out
+	return figureCounts(ind, s, o)
 }
 
 // figureCounts returns an indicator's counts by count name.
@@ -392,226 +610,6 @@ func itemsOf(figs []figure) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// protectedBounds bounds the true counts of a hidden figure of a
-// protected base, assuming the attacker knows every protected count: cell
-// by cell and part by part (substantive answers, can't-say answers), the
-// union of "the part is exact" (possible when its counts add up to
-// ExactFrom or more) and "the part was perturbed" (each count in
-// [max(1, y − Noise), y + Noise], or [0, Noise] for a zero, with fewer
-// than ExactFrom answers in all), summed over the cells and parts.
-func protectedBounds(f figure, atoms []atom, s catalogue.Scale, p *Protection) []countBound {
-	cats := categoriesOf(s)
-	k, d := int64(p.ExactFrom), int64(p.Noise)
-	var out []countBound
-	for _, ct := range countTypes(f.kind, s, f.opts) {
-		b := countBound{name: ct.name}
-		for _, a := range f.atoms {
-			for _, part := range parts(cats, s) {
-				var sum, loAll, loIn, loOut, hiIn, yIn int64
-				any := false
-				for _, i := range part {
-					y := atoms[a].t.Counts[cats[i].rep]
-					lo, hi := certainFrom(y, d), y+d
-					if y == 0 {
-						hi = d
-					}
-					sum += y
-					loAll += lo
-					if ct.in(cats[i].rep) {
-						loIn, hiIn, yIn, any = loIn+lo, hiIn+hi, yIn+y, true
-					} else {
-						loOut += lo
-					}
-				}
-				if !any {
-					continue
-				}
-				low, high := int64(math.MaxInt64), int64(math.MinInt64)
-				if sum >= k { // it may be exact
-					low, high = min(low, yIn), max(high, yIn)
-				}
-				if loAll <= k-1 { // it may have been perturbed
-					low, high = min(low, loIn), max(high, min(hiIn, k-1-loOut))
-				}
-				b.low += low
-				b.high += high
-			}
-		}
-		out = append(out, b)
-	}
-	return out
-}
-
-// exactBounds bounds the true counts of a hidden figure of an exact
-// publication by linear programs: minimise and maximise its count over
-// non-negative counts of the base cells, subject to every published
-// figure of the item (its counts are exact) and to every hidden figure of
-// the item having fewer than minAnswers answers. Only the base cells
-// connected to the figure through those equations take part; ok is false
-// when there are more than maxAtoms of them.
-func exactBounds(f figure, figs []figure, atoms []atom, s catalogue.Scale, minAnswers int64, maxAtoms int) ([]countBound, bool) {
-	// The connected component of the figure's cells.
-	var related []figure
-	for _, g := range figs {
-		if g.item == f.item {
-			related = append(related, g)
-		}
-	}
-	in := map[int]bool{}
-	queue := slices.Clone(f.atoms)
-	for _, a := range queue {
-		in[a] = true
-	}
-	var rows []figure
-	used := make([]bool, len(related))
-	for len(queue) > 0 {
-		a := queue[0]
-		queue = queue[1:]
-		for i, g := range related {
-			if used[i] || !slices.Contains(g.atoms, a) {
-				continue
-			}
-			used[i] = true
-			rows = append(rows, g)
-			for _, b := range g.atoms {
-				if !in[b] {
-					in[b] = true
-					queue = append(queue, b)
-				}
-			}
-		}
-		if len(in) > maxAtoms {
-			return nil, false
-		}
-	}
-	cols := slices.Sorted(maps.Keys(in))
-	col := map[int]int{}
-	for i, a := range cols {
-		col[a] = i
-	}
-	var out []countBound
-	for _, ct := range countTypes(f.kind, s, f.opts) {
-		var eqA [][]float64
-		var eqB []float64
-		var capA [][]float64
-		for _, g := range rows {
-			row := make([]float64, len(cols))
-			for _, a := range g.atoms {
-				row[col[a]] = 1
-			}
-			if g.hidden {
-				capA = append(capA, row)
-				continue
-			}
-			c, ok := g.counts[ct.name]
-			if !ok {
-				continue
-			}
-			eqA, eqB = append(eqA, row), append(eqB, float64(c))
-		}
-		eqA, eqB = independentRows(eqA, eqB)
-		target := make([]float64, len(cols))
-		for _, a := range f.atoms {
-			target[col[a]] = 1
-		}
-		lo, loOK := solveLP(target, eqA, eqB, capA, float64(minAnswers-1), 1)
-		hi, hiOK := solveLP(target, eqA, eqB, capA, float64(minAnswers-1), -1)
-		b := countBound{name: ct.name, low: int64(math.Ceil(lo - 1e-6)), high: int64(math.Floor(hi + 1e-6))}
-		if !loOK {
-			b.low = 0
-		}
-		if !hiOK {
-			b.high = -1
-		}
-		out = append(out, b)
-	}
-	return out, true
-}
-
-// independentRows drops equations that are linear combinations of
-// earlier ones (the simplex needs full row rank).
-func independentRows(a [][]float64, b []float64) ([][]float64, []float64) {
-	var basis [][]float64
-	var pivots []int
-	var outA [][]float64
-	var outB []float64
-	for i, row := range a {
-		r := slices.Clone(row)
-		for j, br := range basis {
-			if f := r[pivots[j]]; f != 0 {
-				for c := range r {
-					r[c] -= f * br[c]
-				}
-			}
-		}
-		p := slices.IndexFunc(r, func(x float64) bool { return math.Abs(x) > 1e-9 })
-		if p < 0 {
-			continue
-		}
-		for c := range r {
-			r[c] /= r[p]
-		}
-		basis, pivots = append(basis, r), append(pivots, p)
-		outA, outB = append(outA, row), append(outB, b[i])
-	}
-	return outA, outB
-}
-
-// solveLP minimises (sign 1) or maximises (sign −1) target·x over x ≥ 0
-// with eqA·x = eqB and capA·x ≤ capB, and reports whether the optimum is
-// finite. Columns in no constraint are free and make the maximum
-// unbounded if the target uses them.
-func solveLP(target []float64, eqA [][]float64, eqB []float64, capA [][]float64, capB float64, sign float64) (float64, bool) {
-	n := len(target)
-	constrained := make([]bool, n)
-	for _, rows := range [][][]float64{eqA, capA} {
-		for _, r := range rows {
-			for c, v := range r {
-				if v != 0 {
-					constrained[c] = true
-				}
-			}
-		}
-	}
-	var keep []int
-	for c := range n {
-		if constrained[c] {
-			keep = append(keep, c)
-		} else if target[c] != 0 && sign < 0 {
-			return 0, false
-		}
-	}
-	m := len(eqA) + len(capA)
-	if m == 0 || len(keep) == 0 {
-		return 0, sign > 0
-	}
-	cols := len(keep) + len(capA)
-	a := mat.NewDense(m, cols, nil)
-	b := make([]float64, m)
-	for i, r := range eqA {
-		for j, c := range keep {
-			a.Set(i, j, r[c])
-		}
-		b[i] = eqB[i]
-	}
-	for i, r := range capA {
-		for j, c := range keep {
-			a.Set(len(eqA)+i, j, r[c])
-		}
-		a.Set(len(eqA)+i, len(keep)+i, 1)
-		b[len(eqA)+i] = capB
-	}
-	c := make([]float64, cols)
-	for j, col := range keep {
-		c[j] = sign * target[col]
-	}
-	opt, _, err := lp.Simplex(c, a, b, 1e-10, nil)
-	if err != nil {
-		return 0, false
-	}
-	return sign * opt, true
 }
 
 // span is the row space of 0/1 vectors over the integers modulo the prime

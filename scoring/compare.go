@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -56,6 +57,9 @@ type Comparison struct {
 	Kind Kind   `json:"kind"`
 	stat.Difference
 	Label Label `json:"label"`
+	// Unadjusted is the p-value before the adjustment (the same as P when
+	// none was made).
+	Unadjusted float64 `json:"unadjusted"`
 	// Family counts the comparisons whose p-values were adjusted together
 	// (see [CompareOptions]); 0 when no adjustment was made.
 	Family int `json:"family,omitempty"`
@@ -82,6 +86,7 @@ func compare(a, b Indicator, o stat.TestOptions) Comparison {
 		c.Difference = stat.CompareShares(a.ShareCounts(), b.ShareCounts(), o)
 	}
 	c.Label = label(c.Diff, c.P, c.Interval.Level)
+	c.Unadjusted = c.P
 	return c
 }
 
@@ -91,12 +96,12 @@ func compare(a, b Indicator, o stat.TestOptions) Comparison {
 // [stat.CompareIndex] or [stat.CompareShares]. For protected groups the
 // counts are the protected ones and the variance of the perturbation is
 // added (so the exact test does not apply); ok is false when either
-// figure is hidden or has no value. o.Adjust does not apply to a single
-// comparison.
+// figure is hidden or has no value, or carries noise and has fewer than
+// o.NoisyFrom answers. o.Adjust does not apply to a single comparison.
 func CompareGroups(a, b Group, item string, s catalogue.Scale, o CompareOptions) (c Comparison, ok bool) {
-	x, vx, okA := headline(item, a.Items[item], a.Perturbation[item], s, a.Protection)
-	y, vy, okB := headline(item, b.Items[item], b.Perturbation[item], s, b.Protection)
-	if !okA || !okB {
+	x, vx, okA := headline(item, a.Items[item], a.Perturbation[item], s, a.Protection, o.Options)
+	y, vy, okB := headline(item, b.Items[item], b.Perturbation[item], s, b.Protection, o.Options)
+	if !okA || !okB || !o.comparable(x, vx) || !o.comparable(y, vy) {
 		return Comparison{}, false
 	}
 	c = compare(x, y, o.test(vx+vy))
@@ -158,13 +163,34 @@ type CompareOptions struct {
 	Family Family
 	// ExactBelow is passed to [stat.TestOptions]: index comparisons whose
 	// smaller group has fewer answers use the exact conditional test
-	// (without perturbation variance). 0 means stat.DefaultExactBelow;
-	// negative never.
+	// (only between figures without perturbation variance). 0 means
+	// stat.DefaultExactBelow; negative never.
 	ExactBelow int64
+	// NoisyFrom is the fewest answers (n) a protected figure carrying
+	// noise (from perturbed cells) needs to be compared: below it the
+	// noise, and the selection of which small figures are shown, make a
+	// test's size unreliable, so such a figure is not compared (and is
+	// in no family). 0 means DefaultNoisyFrom.
+	NoisyFrom int64
+	// Options are those of the figures compared: the comparison tests
+	// the figure as it is shown (with can't-say answers in the share's
+	// denominator when Options.CantSay says so).
+	Options Options
 }
+
+// DefaultNoisyFrom is the default of CompareOptions.NoisyFrom: protected
+// figures with noise are compared from 20 answers on (simulated size of
+// the test: see METHODS.md).
+const DefaultNoisyFrom = 20
 
 func (o CompareOptions) test(extra float64) stat.TestOptions {
 	return stat.TestOptions{Level: Options{Level: o.Level}.level(), ExtraVariance: extra, ExactBelow: o.ExactBelow}
+}
+
+// comparable reports whether a headline figure with noise variance v may
+// be compared.
+func (o CompareOptions) comparable(ind Indicator, v float64) bool {
+	return v == 0 || ind.N >= cmp.Or(o.NoisyFrom, DefaultNoisyFrom)
 }
 
 // ComparePeers compares every group with the rest of its peer group: the
@@ -177,10 +203,13 @@ func (o CompareOptions) test(extra float64) stat.TestOptions {
 // p-values are corrected within each family (o.Family) and labels follow
 // the corrected p-values; Comparison.Family tells the family's size.
 //
-// Groups of protected tallies are compared on their protected counts,
-// with the variance of the perturbation added; a group whose figure is
-// hidden, or whose rest has too few certain answers, is not compared, so
-// hidden groups are outside the family of the adjustment.
+// Groups of protected tallies are compared on their published counts,
+// with the variance of the perturbation added (the rest's variance is
+// that of every other peer's cells, whatever their counts add up to); a
+// group whose figure is hidden, whose rest has too few certain answers,
+// or whose figure carries noise and has fewer than o.NoisyFrom answers
+// is not compared, so such groups are outside the family of the
+// adjustment.
 func ComparePeers(groups []Group, within Dimension, scales Scales, o CompareOptions) []Comparison {
 	scales = scales.orDefault()
 	others := except(within)
@@ -222,12 +251,11 @@ func ComparePeers(groups []Group, within Dimension, scales Scales, o CompareOpti
 			rest, restPert := all.t, all.pert
 			for v := range own.Counts {
 				rest.Counts[v] -= own.Counts[v]
-				restPert.Certain[v] -= ownPert.Certain[v]
-				restPert.Variance[v] -= ownPert.Variance[v]
 			}
-			a, va, okA := headline(item, own, ownPert, sc, g.Protection)
-			b, vb, okB := headline(item, rest, restPert, sc, g.Protection)
-			if !okA || !okB {
+			restPert.sub(ownPert)
+			a, va, okA := headline(item, own, ownPert, sc, g.Protection, o.Options)
+			b, vb, okB := headline(item, rest, restPert, sc, g.Protection, o.Options)
+			if !okA || !okB || !o.comparable(a, va) || !o.comparable(b, vb) {
 				continue
 			}
 			c := compare(a, b, o.test(va+vb))

@@ -39,8 +39,15 @@ type Coverage struct {
 // those of units with at least rule.MinResponses responses in each of the
 // rule.Months complete calendar months before the month of asOf. t must be
 // grouped by unit and month (else the error wraps [ErrGrouping]);
-// responses of any instrument version count.
+// responses of any instrument version count. Coverage is about whether
+// units measure, not what their clients said; protected tallies, which
+// publish no response counts, give an error wrapping [ErrProtected].
 func MeasureCoverage(t *Tallies, units []string, asOf Date, rule CoverageRule) (Coverage, error) {
+	if t.Protected() {
+		// Protected tallies publish no response counts: every unit would
+		// look as if it had measured nothing.
+		return Coverage{}, errorf("coverage needs the response counts of raw tallies: %w", ErrProtected)
+	}
 	if g := t.Grouping(); g.Period != Month || !slices.Contains(g.By, ByUnit) {
 		return Coverage{}, errorf("coverage needs tallies by unit and month: %w", ErrGrouping)
 	}

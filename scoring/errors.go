@@ -31,6 +31,10 @@ var (
 	// serialized, and raw tallies cannot be published where protected
 	// ones are required.
 	ErrProtected = errors.New("protected tallies")
-	// ErrProtection: a protection setting is invalid.
+	// ErrProtection: a protection setting is invalid, or the tallies
+	// cannot be protected as they are (another base than
+	// [ProtectedBase]).
 	ErrProtection = errors.New("invalid protection")
+	// ErrSecret: no secret, or one too short, to key the perturbation.
+	ErrSecret = errors.New("no usable secret for disclosure control")
 )

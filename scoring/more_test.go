@@ -34,7 +34,7 @@ func TestStandardize(t *testing.T) {
 	rs = respond(rs, "c", survey.ChannelSMS, "access", 5, 10, at) // no kiosk answers
 	groups := tally(t, Grouping{By: []Dimension{ByUnit, ByChannel}}, rs).Groups()
 	mix := Mix{{Channel: survey.ChannelSMS}: 0.8, {Channel: survey.ChannelKiosk}: 0.2}
-	out := Standardize(groups, []Dimension{ByChannel}, "access", scale(t, "agree-5"), mix, Options{})
+	out := must(Standardize(groups, []Dimension{ByChannel}, "access", scale(t, "agree-5"), mix, Options{}))
 	if len(out) != 3 {
 		t.Fatalf("%d results", len(out))
 	}
@@ -46,9 +46,13 @@ func TestStandardize(t *testing.T) {
 	if !a.Valid || !b.Valid || !near(a.Estimate, 0.84) || !near(b.Estimate, 0.84) {
 		t.Errorf("standardized %v %v", a.Estimate, b.Estimate)
 	}
-	// Variance Σ w²·p(1−p)/n for unit a: 0.64·0.09/100 + 0.04·0.24/10.
-	se := math.Sqrt(0.64*0.09/100 + 0.04*0.24/10)
-	if !near(a.Interval.High, 0.84+1.959963984540054*se) {
+	// Variance Σ w²·p̃(1−p̃)/ñ for unit a, at Agresti–Coull's adjusted
+	// counts: ñ = n + z², p̃ = (x + z²/2)/ñ, for SMS 90 of 100 and kiosk
+	// 6 of 10 agreeing.
+	z := 1.959963984540054
+	ac := func(x, n float64) float64 { p := (x + z*z/2) / (n + z*z); return p * (1 - p) / (n + z*z) }
+	se := math.Sqrt(0.64*ac(90, 100) + 0.04*ac(6, 10))
+	if !near(a.Interval.High, 0.84+z*se) || !near(a.Interval.Low, 0.84-z*se) {
 		t.Errorf("interval %+v, se %v", a.Interval, se)
 	}
 	if c.Valid || len(c.Missing) != 1 || c.Missing[0].Channel != survey.ChannelKiosk || c.Key.Unit != "c" {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/internal/enum"
@@ -17,68 +18,85 @@ import (
 )
 
 // The defaults of [Protection]. No THL rule for small groups is known;
-// these are this library's choices, documented in the package overview.
+// these are this library's choices, documented in the package overview
+// and in METHODS.md beside this file.
 const (
 	// DefaultMinAnswers: a figure is published only when at least 5 of
-	// its answers are certain (NHS England's Friends and Family Test and
-	// survey products hide groups of 1–4).
+	// its answers certainly came through gated channels (NHS England's
+	// Friends and Family Test and survey products hide groups of 1–4).
 	DefaultMinAnswers = 5
-	// DefaultExactFrom: base cells of 10 answers or more are published
-	// exactly; smaller ones are perturbed.
-	DefaultExactFrom = 10
-	// DefaultNoise: the perturbation moves a count of a small base cell
-	// by at most 2.
-	DefaultNoise = 2
-	// DefaultCommentMin: comments are shown from 10 certain answers on;
-	// survey products use a higher threshold for comments than for
-	// figures.
+	// DefaultExactFrom: a part of a base cell with 11 gated answers or
+	// more is published exactly; a smaller one is perturbed.
+	DefaultExactFrom = 11
+	// DefaultNoise: the perturbation of a count of a small part is the
+	// sum of two binomial draws of 6 coins each, less 6: from −6 to +6,
+	// variance 3.
+	DefaultNoise = 6
+	// DefaultCommentMin: comments are shown from 10 certain gated
+	// answers on; survey products use a higher threshold for comments
+	// than for figures.
 	DefaultCommentMin = 10
-	// maxNoise bounds Protection.Noise, so that the perturbation table
-	// stays small.
+	// MinSecret is the shortest secret [Protect] accepts, in bytes.
+	MinSecret = 16
+	// maxNoise bounds Protection.Noise (two draws of at most 20 coins).
 	maxNoise = 20
 )
 
+// DemoSecret is a secret for demonstrations and tests only: it is
+// public, so noise keyed by it protects nobody. Programs that use it
+// must say so wherever they print.
+const DemoSecret = "palaute demo secret: public, never for publication"
+
 // Protection configures the disclosure control of [Protect]. The zero
-// value gives the defaults; a negative or inconsistent setting is an
-// error, never "off". Resolve fills in the defaults.
+// value gives the defaults except for the secret, which Protect
+// requires; a negative or inconsistent setting is an error, never "off".
+// Resolve fills in the defaults.
 type Protection struct {
 	// MinAnswers is the threshold of publication: a figure is published
 	// only when at least this many of its answers (its own n, not the
-	// group's responses) are certain from what is published. 0 means
+	// group's responses) certainly came through gated channels
+	// ([IsGated]), as far as the published numbers tell. 0 means
 	// DefaultMinAnswers.
 	MinAnswers int `json:"minAnswers"`
 	// ExactFrom: the substantive answers (or the can't-say answers) of a
-	// base cell (one item in one group of the tallies given to Protect)
-	// are published exactly when there are at least this many of them,
-	// perturbed when there are fewer. 0 means DefaultExactFrom. It must be
-	// at least MinAnswers + Noise, so that knowing a part of a cell is
-	// small never bounds a hidden figure tighter than the protection
-	// interval.
+	// base cell (one item in one unit and month) are published exactly
+	// when at least this many of them came through gated channels, and
+	// perturbed otherwise. Answers of open channels never make a cell
+	// exact, so nobody can buy exactness by answering himself. 0 means
+	// DefaultExactFrom; it must be at least MinAnswers + Noise.
 	ExactFrom int `json:"exactFrom"`
-	// Noise is the largest change the perturbation makes to one count of
-	// a small base cell: the protection interval is Noise + 1 values. 0
-	// means DefaultNoise; at most 20.
+	// Noise sets the perturbation of a count of a perturbed part: the sum
+	// of two draws of Noise fair coins, less Noise (from −Noise to
+	// +Noise, variance Noise/2). 0 means DefaultNoise; at most 20.
 	Noise int `json:"noise"`
-	// CommentMin is the number of certain answers from which a group's
-	// comments may be shown. 0 means DefaultCommentMin.
+	// CommentMin is the number of certain gated answers from which a
+	// group's comments may be shown. 0 means DefaultCommentMin.
 	CommentMin int `json:"commentMin"`
-	// Secret keys the perturbation. Without it the perturbation is as
-	// unpredictable as the response IDs are secret; with it, to whoever
-	// does not hold it. Keep it, never publish it, and use the same one
-	// for every publication from the same data: a new secret gives the
-	// same cells new noise, and two noisy looks at a cell tell more than
-	// one.
+	// TrustOpenChannels counts answers of every channel as gated. Set it
+	// only when no channel lets anyone answer as often as they like (every
+	// web and QR answer needs a one-time invitation, say): then an
+	// attacker cannot add answers of his own to a small group.
+	TrustOpenChannels bool `json:"trustOpenChannels,omitempty"`
+	// Secret keys the perturbation; Protect refuses one shorter than
+	// MinSecret bytes (make one with head -c 32 /dev/urandom). Keep it,
+	// never publish it, and use the same one for every publication from
+	// the same responses: the same secret gives the same cells the same
+	// noise, and a new one gives them new noise, a second look at every
+	// small cell.
 	Secret []byte `json:"-"`
-	// Through, if set, publishes only the periods that end on or before
-	// it: periods still receiving answers would otherwise be published
-	// again, perturbed anew, whenever they change. It needs tallies split
-	// by period.
+	// Through publishes only the months that end on or before it: a
+	// month still receiving answers would be published again, with other
+	// noise, whenever it changes. The zero value means the end of the
+	// month before the latest month in the tallies (that month is taken
+	// to be still open). Publishing a month that has not ended is the
+	// caller's explicit choice.
 	Through Date `json:"through,omitzero"`
 }
 
 // Resolve returns p with its defaults filled in, or an error wrapping
 // [ErrProtection] if a setting is negative or inconsistent. Every
-// renderer takes its thresholds from here.
+// renderer takes its thresholds from here. Resolve does not look at the
+// secret; Protect does.
 func (p Protection) Resolve() (Protection, error) {
 	var errs []error
 	for _, f := range []struct {
@@ -103,14 +121,53 @@ func (p Protection) Resolve() (Protection, error) {
 	return p, errors.Join(errs...)
 }
 
+// checkSecret returns an error wrapping [ErrSecret] for a secret too
+// short to key the perturbation.
+func checkSecret(s []byte) error {
+	if len(s) >= MinSecret {
+		return nil
+	}
+	what := "no secret"
+	if len(s) > 0 {
+		what = "a secret of " + strconv.Itoa(len(s)) + " bytes"
+	}
+	return errorf("%w: %s; make one with `head -c 32 /dev/urandom > secret`, keep it private, and use the same one for every publication from the same responses (at least %d bytes)", ErrSecret, what, MinSecret)
+}
+
+// ProtectedBase returns the grouping [Protect] protects: region ×
+// provider × unit × calendar month (Europe/Helsinki). It is the one base
+// of every protected publication, so that every publisher of the same
+// responses publishes sums of the same protected cells: a second base
+// (regions on their own, units by channel, days) would be a second,
+// differently perturbed look at the same answers, and differences and
+// averages of such looks give the answers away.
+func ProtectedBase() Grouping {
+	return Grouping{By: []Dimension{ByRegion, ByProvider, ByUnit}, Period: Month}
+}
+
+// checkBase returns an error unless g is the protected base: by unit
+// (with region and provider, or either, or neither) and calendar month
+// in Europe/Helsinki. Any of these has the same cells.
+func checkBase(g Grouping) error {
+	ok := g.Period == Month && g.locationName() == "Europe/Helsinki" && slices.Contains(g.By, ByUnit)
+	for _, d := range g.By {
+		ok = ok && (d == ByRegion || d == ByProvider || d == ByUnit)
+	}
+	if ok {
+		return nil
+	}
+	return errorf("%w: the tallies are grouped by %v per %s in %s; protected publications have one base, region × provider × unit × month in Europe/Helsinki (ProtectedBase), so that every table is a sum of the same protected cells; tables by channel, role, language, service or day are for internal use only",
+		ErrProtection, g.By, cmp.Or(g.Period.String(), "all time"), g.locationName())
+}
+
 // Reason says why a figure is hidden.
 type Reason uint8
 
 // The reasons. The zero value means published.
 const (
 	Published Reason = iota
-	// TooFewAnswers: fewer answers than Protection.MinAnswers are certain
-	// from what is published.
+	// TooFewAnswers: fewer than Protection.MinAnswers answers certainly
+	// came through gated channels, as far as the published numbers tell.
 	TooFewAnswers
 )
 
@@ -137,23 +194,33 @@ func (r *Reason) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Perturbation says how far the counts of a protected tally may be from
-// the true ones, value by value: at least Certain[v] answers had value v
-// (whatever noise was added), and the perturbation adds about Variance[v]
-// to the variance of Counts[v] (for each cell that may have been
-// perturbed, the expected noise variance given its published count; see
-// expectedNoiseVariance). Both are computed from the
-// published counts alone, so they reveal nothing more, and both add up
-// over cells.
+// Perturbation says what the protection did to the counts of a
+// protected tally: Variance[v] is the variance the noise adds to
+// Counts[v] (Noise/2 for each count of a perturbed part, 0 where the
+// part is exact), and Gated and GatedCantSay are the fewest gated
+// answers ([IsGated]) that the substantive and the can't-say answers
+// certainly hold. All of it is published with the counts (it follows
+// from the mechanism and the protected gated counts) and adds up over
+// cells.
 type Perturbation struct {
-	Certain  [MaxValue + 1]int64
-	Variance [MaxValue + 1]float64
+	Gated        int64
+	GatedCantSay int64
+	Variance     [MaxValue + 1]float64
 }
 
 func (p *Perturbation) add(q Perturbation) {
-	for v := range p.Certain {
-		p.Certain[v] += q.Certain[v]
+	p.Gated += q.Gated
+	p.GatedCantSay += q.GatedCantSay
+	for v := range p.Variance {
 		p.Variance[v] += q.Variance[v]
+	}
+}
+
+func (p *Perturbation) sub(q Perturbation) {
+	p.Gated -= q.Gated
+	p.GatedCantSay -= q.GatedCantSay
+	for v := range p.Variance {
+		p.Variance[v] -= q.Variance[v]
 	}
 }
 
@@ -182,158 +249,123 @@ func categoriesOf(s catalogue.Scale) []category {
 	return out
 }
 
-// noiseWeights returns the perturbation table's row for a count x ≥ 1:
-// the noise values lo, lo+1, …, d and their integer weights. For x ≥ d
-// the noise is uniform on −d…d. For a smaller x it takes every value from
-// −x (a count never goes below 0) to d: weight 2x on −x…x, x on each value
-// above x, and s more on −x, where s is the sum of the values above x;
-// so its mean is 0 and every value has a chance.
-func noiseWeights(x, d int64) (lo int64, w []int64) {
-	if x >= d {
-		w = make([]int64, 2*d+1)
-		for i := range w {
-			w[i] = 1
-		}
-		return -d, w
-	}
-	w = make([]int64, x+d+1) // −x … d
-	var s int64
-	for e := -x; e <= d; e++ {
-		switch {
-		case e <= x:
-			w[e+x] = 2 * x
-		default:
-			w[e+x] = x
-			s += e
-		}
-	}
-	w[0] += s
-	return -x, w
+// part is the categories of a cell protected together: its substantive
+// answers, or its can't-say answers.
+type part struct {
+	cats    []int // indexes into the cell's categories
+	cantSay bool
 }
 
-// noiseOf returns the noise for count x ≥ 1, chosen by the uniform 64-bit
-// value u.
-func noiseOf(x, d int64, u uint64) int64 {
-	lo, w := noiseWeights(x, d)
-	var total int64
-	for _, v := range w {
-		total += v
-	}
-	r, _ := bits.Mul64(u, uint64(total)) // ⌊u·total/2⁶⁴⌋, uniform on 0…total−1
-	for i, v := range w {
-		if r < uint64(v) {
-			return lo + int64(i)
+// partsOf splits the categories of a cell into its parts.
+func partsOf(cats []category, s catalogue.Scale) []part {
+	var sub, cs part
+	cs.cantSay = true
+	for i, c := range cats {
+		if s.IsCantSay(c.rep) {
+			cs.cats = append(cs.cats, i)
+		} else {
+			sub.cats = append(sub.cats, i)
 		}
-		r -= uint64(v)
 	}
-	return 0 // not reached
+	return slices.DeleteFunc([]part{sub, cs}, func(p part) bool { return len(p.cats) == 0 })
 }
 
-// noiseVariance returns the variance of the noise added to count x ≥ 1.
-func noiseVariance(x, d int64) float64 {
-	lo, w := noiseWeights(x, d)
-	var total, sum float64
-	for i, v := range w {
-		e := float64(lo + int64(i))
-		total += float64(v)
-		sum += float64(v) * e * e
-	}
-	return sum / total
-}
+// The codes that end the hash inputs of the noise of a part's gated
+// count (the counts' own noise ends with the category's value, 0–15).
+const (
+	gatedCode        = 0x40
+	gatedCantSayCode = 0x41
+)
 
-// expectedNoiseVariance returns the variance of the noise a published
-// count y may carry: the noise variance of each true count x that could
-// have given y, weighted by the chance that x gives y (every such x
-// equally likely beforehand). A zero may hide a small positive count, so
-// its variance is not zero; from about 2·d on it is the uniform noise's.
-func expectedNoiseVariance(y, d int64) float64 {
-	var num, den float64
-	for x := max(0, y-d); x <= y+d; x++ {
-		var p float64
-		switch {
-		case x == 0:
-			if y == 0 {
-				p = 1 // a zero count stays zero, without noise
-			}
-		default:
-			lo, w := noiseWeights(x, d)
-			if e := y - x; e >= lo && e <= d {
-				var total int64
-				for _, v := range w {
-					total += v
-				}
-				p = float64(w[e-lo]) / float64(total)
-			}
-		}
-		if p > 0 && x > 0 {
-			num += p * noiseVariance(x, d)
-		}
-		den += p
-	}
-	return num / den
-}
+// coins returns the number of heads among the first n bits of u: a
+// binomial draw of n fair coins.
+func coins(u uint64, n int) int64 { return int64(bits.OnesCount64(u & (1<<n - 1))) }
 
-// certainFrom returns the fewest true answers a published count y of a
-// cell that may be perturbed guarantees: a positive count was positive
-// (zero counts are never perturbed), and noise adds at most d.
-func certainFrom(y, d int64) int64 {
-	if y == 0 {
-		return 0
-	}
-	return max(1, y-d)
-}
-
-// cellKeyKey returns the SipHash key of the cell keys: a hash of the
-// secret, so that any secret length works.
+// cellKeyKey returns the SipHash key of the noise: the first 16 bytes of
+// SHA-256 of a label and the secret.
 func cellKeyKey(secret []byte) siphash.Key {
-	sum := sha256.Sum256(append([]byte("palaute/cell-key/1\x00"), secret...))
+	sum := sha256.Sum256(append([]byte("palaute/cell-key/2\x00"), secret...))
 	return siphash.KeyFrom(sum[:16])
 }
 
-// appendKey appends an unambiguous encoding of k: strings with their
-// lengths, enums as bytes, dates as numbers.
-func appendKey(b []byte, k Key) []byte {
-	for _, s := range []string{k.Region, k.Provider, k.Unit, k.Service, k.Instrument.ID, k.Instrument.Version} {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+// appendString appends s with its length in front.
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// placeInput returns the hash input of the place-keyed half of a cell's
+// noise, before the category's code: "f", the unit, the instrument and
+// its version, the year and month, and the item. It does not depend on
+// which responses the cell holds, so answers added to the cell later
+// never average it away.
+func placeInput(b []byte, k Key, item string) []byte {
+	b = append(b, 'f')
+	for _, s := range []string{k.Unit, k.Instrument.ID, k.Instrument.Version} {
+		b = appendString(b, s)
 	}
-	b = append(b, byte(k.Channel), byte(k.Role), byte(k.Lang), byte(k.Period.Kind))
-	for _, d := range []Date{k.Period.Start, k.Period.End} {
-		b = binary.AppendVarint(b, int64(d.Year))
-		b = append(b, byte(d.Month), byte(d.Day))
+	b = binary.AppendVarint(b, int64(k.Period.Start.Year))
+	b = append(b, byte(k.Period.Start.Month))
+	return appendString(b, item)
+}
+
+// recordsInput returns the hash input of the record-keyed half of a
+// cell's noise, before the category's code: "g", the cell key (the sum
+// of the record keys of the cell's answers, little-endian) and the item.
+// The same answers give the same noise, whichever table they are
+// published in.
+func recordsInput(b []byte, cellKey uint64, item string) []byte {
+	b = append(b, 'g')
+	b = binary.LittleEndian.AppendUint64(b, cellKey)
+	return appendString(b, item)
+}
+
+// latestMonthEnd returns the last day of the month before the latest
+// month of the tallies' groups: the default of Protection.Through.
+func latestMonthEnd(t *Tallies) Date {
+	var latest Date
+	for k := range t.groups {
+		if k.Period.Start.Compare(latest) > 0 {
+			latest = k.Period.Start
+		}
 	}
-	return b
+	if latest.IsZero() {
+		return Date{}
+	}
+	return Date{latest.Year, latest.Month, 1}.AddDays(-1)
 }
 
 // Protect returns the protected tallies of t, from which figures may be
-// published: its groups are the base cells of the publication, and every
-// figure published from the result ([Tallies.Aggregate], [Score],
-// [ComparePeers], [Standardize], and the reports of package report) is
-// computed from their protected counts. See the package documentation for
-// the threat model and the guarantee.
+// published: its groups are the base cells of every publication, and
+// every figure published from the result ([Tallies.Aggregate], [Score],
+// [ComparePeers] and the reports of package report) is a sum of their
+// protected counts. t must be grouped by the protected base
+// ([ProtectedBase]); p.Secret must hold at least [MinSecret] bytes (else
+// the error wraps [ErrSecret]). See the package documentation and
+// METHODS.md for the threat model and the guarantee.
 //
-// For each group and item, with the item's answers counted in the
+// For each unit, month and item, with the item's answers counted in the
 // categories of its scale (the three bands of the recommendation index,
-// every value of other scales):
+// every value of other scales), the substantive answers and, apart from
+// them, the can't-say answers form a part:
 //
-//   - the substantive answers of a cell, and apart from them its
-//     can't-say answers, are kept exactly when there are at least
-//     p.ExactFrom of them;
-//   - in a smaller part, each non-zero count x moves by a noise e with
-//     −min(x, Noise) ≤ e ≤ Noise, mean 0 and every value possible (the
-//     table is noiseWeights), chosen by the cell key: the sum of the
-//     cell's record keys (Tally.CellKey), the cell's key and the
-//     category, hashed with the secret. The same responses give the same
-//     noise, however often and in whatever output they are published.
-//     Zero counts stay zero.
+//   - a part with at least p.ExactFrom gated answers is kept exactly;
+//   - in any other part every count, zeros included, moves by a noise e =
+//     f + g − Noise, where f and g each count the heads of Noise fair
+//     coins: f from a hash of the place (unit, instrument, month, item,
+//     category) and g from a hash of the records (the cell key: the sum
+//     of the record keys of the cell's answers), both keyed by the
+//     secret. Counts may become negative; sums of them are unbiased. The
+//     number of gated answers of the part moves likewise by a noise from
+//     one coin of each kind, less one.
 //
-// With the counts come, per value, the fewest answers certain and the
-// variance the noise adds ([Perturbation]); [Score] hides a figure with
-// fewer than p.MinAnswers certain answers and widens intervals by the
-// noise. Groups of periods ending after p.Through are left out. Items
-// without a known scale are left out and reported in the error, wrapping
+// With the counts come the variance the noise adds and the fewest gated
+// answers certain in each part ([Perturbation]); [Score] hides a figure
+// with fewer than p.MinAnswers certain gated answers and widens the
+// intervals of the others by the noise. Months ending after p.Through
+// (by default, the latest month in t) are left out. Items without a
+// known scale are left out and reported in the error, wrapping
 // [ErrUnknownItem], alongside the result. Protected tallies keep no
-// response counts and no cell keys.
+// response counts, no gated counts and no cell keys.
 func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 	scales = scales.orDefault()
 	if t.prot != nil {
@@ -343,8 +375,14 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !rp.Through.IsZero() && (t.grouping.Period == AllTime) {
-		return nil, errorf("%w: Through needs tallies split by period", ErrProtection)
+	if err := checkSecret(rp.Secret); err != nil {
+		return nil, err
+	}
+	if err := checkBase(t.grouping); err != nil {
+		return nil, err
+	}
+	if rp.Through.IsZero() {
+		rp.Through = latestMonthEnd(t)
 	}
 	key := cellKeyKey(rp.Secret)
 	pub := rp
@@ -353,9 +391,9 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 	out.prot, out.base = &pub, out.grouping
 	var errs []error
 	reported := map[string]bool{}
-	var buf []byte
+	var place, records []byte
 	for _, k := range slices.SortedFunc(maps.Keys(t.groups), compareKeys) {
-		if !rp.Through.IsZero() && k.Period.End.Compare(rp.Through) > 0 {
+		if k.Period.End.Compare(rp.Through) > 0 {
 			continue
 		}
 		g := t.groups[k]
@@ -374,9 +412,9 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 				continue
 			}
 			cats := categoriesOf(s)
-			buf = appendKey(binary.LittleEndian.AppendUint64(buf[:0], tl.CellKey), k)
-			buf = append(binary.AppendUvarint(buf, uint64(len(item))), item...)
-			pt, pert, err := protectCell(tl, cats, parts(cats, s), rp, key, buf)
+			place = placeInput(place[:0], k, item)
+			records = recordsInput(records[:0], tl.CellKey, item)
+			pt, pert, err := protectCell(tl, cats, partsOf(cats, s), rp, key, place, records)
 			if err != nil {
 				return nil, errorf("protecting %q in %v: %w", item, k, err)
 			}
@@ -392,26 +430,12 @@ func Protect(t *Tallies, scales Scales, p Protection) (*Tallies, error) {
 	return out, errors.Join(errs...)
 }
 
-// parts splits the categories of a cell into the parts protected apart:
-// the substantive answers, and the can't-say answers.
-func parts(cats []category, s catalogue.Scale) [][]int {
-	var sub, cs []int
-	for i, c := range cats {
-		if s.IsCantSay(c.rep) {
-			cs = append(cs, i)
-		} else {
-			sub = append(sub, i)
-		}
-	}
-	return slices.DeleteFunc([][]int{sub, cs}, func(p []int) bool { return len(p) == 0 })
-}
-
 // protectCell returns the protected tally of one cell and its
-// perturbation; prefix identifies the cell for its cell key. Each part of
-// the cell (parts) is exact when it has ExactFrom answers or more, and
-// perturbed otherwise.
-func protectCell(tl Tally, cats []category, parts [][]int, p Protection, key siphash.Key, prefix []byte) (Tally, Perturbation, error) {
+// perturbation; place and records are the hash inputs of the two halves
+// of its noise, without the category's code.
+func protectCell(tl Tally, cats []category, parts []part, p Protection, key siphash.Key, place, records []byte) (Tally, Perturbation, error) {
 	x := make([]int64, len(cats))
+	gx := make([]int64, len(cats))
 	for v, c := range tl.Counts {
 		if c == 0 {
 			continue
@@ -421,41 +445,57 @@ func protectCell(tl Tally, cats []category, parts [][]int, p Protection, key sip
 			return Tally{}, Perturbation{}, errorf("%w: value %d is not on the item's scale", ErrValue, v)
 		}
 		x[i] += c
+		gx[i] += tl.Gated[v]
+		if p.TrustOpenChannels {
+			gx[i] += c - tl.Gated[v]
+		}
 	}
-	d, exactFrom := int64(p.Noise), int64(p.ExactFrom)
+	d := p.Noise
+	noise := func(code byte, n int) int64 {
+		f := coins(siphash.Sum64(key, append(place, code)), n)
+		g := coins(siphash.Sum64(key, append(records, code)), n)
+		return f + g - int64(n)
+	}
 	var out Tally
 	var pert Perturbation
-	for _, part := range parts {
-		var n int64
-		for _, i := range part {
-			n += x[i]
+	for _, pt := range parts {
+		var gated int64
+		for _, i := range pt.cats {
+			gated += gx[i]
 		}
-		y := make([]int64, len(part))
-		var sum int64
-		for j, i := range part {
-			y[j] = x[i]
-			if n < exactFrom && x[i] > 0 {
-				u := siphash.Sum64(key, append(prefix, byte(cats[i].rep)))
-				y[j] += noiseOf(x[i], d, u)
+		certain := gated
+		if gated < int64(p.ExactFrom) {
+			for _, i := range pt.cats {
+				rep := cats[i].rep
+				x[i] += noise(byte(rep), d)
+				pert.Variance[rep] = float64(d) / 2
 			}
-			sum += y[j]
+			code := byte(gatedCode)
+			if pt.cantSay {
+				code = gatedCantSayCode
+			}
+			certain = max(0, gated+noise(code, 1)-1)
 		}
-		// Whether the part is certainly exact must follow from what is
-		// published: a perturbed part has fewer than ExactFrom answers, so
-		// its counts add up to less than ExactFrom + categories·Noise.
-		exact := sum >= exactFrom+int64(len(part))*d
-		for j, i := range part {
-			rep := cats[i].rep
-			out.Counts[rep] = y[j]
-			if exact {
-				pert.Certain[rep] = y[j]
-				continue
-			}
-			pert.Certain[rep] = certainFrom(y[j], d)
-			pert.Variance[rep] = expectedNoiseVariance(y[j], d)
+		for _, i := range pt.cats {
+			out.Counts[cats[i].rep] = x[i]
+		}
+		if pt.cantSay {
+			pert.GatedCantSay = certain
+		} else {
+			pert.Gated = certain
 		}
 	}
 	return out, pert, nil
+}
+
+// published returns the counts of a protected tally as a figure
+// publishes them: a sum of protected cells below zero is published as
+// zero.
+func published(t Tally) Tally {
+	for v, c := range t.Counts {
+		t.Counts[v] = max(c, 0)
+	}
+	return t
 }
 
 // inDenominator reports, for an indicator of kind k on scale s, whether
@@ -521,28 +561,26 @@ func perturbationVariance(ind Indicator, pert Perturbation, s catalogue.Scale, o
 	return sum
 }
 
-// certainOf returns the fewest answers in an indicator's n that a
-// protected tally guarantees.
+// certainOf returns the fewest gated answers in the n of an indicator of
+// kind k that a protected tally guarantees.
 func certainOf(k Kind, pert Perturbation, s catalogue.Scale, o Options) int64 {
-	in := inDenominator(k, s, o)
-	var c int64
-	for v, x := range pert.Certain {
-		if in(v) {
-			c += x
-		}
+	c := pert.Gated
+	if v, ok := s.CantSay(); ok && inDenominator(k, s, o)(v) {
+		c += pert.GatedCantSay
 	}
 	return c
 }
 
 // protectIndicator applies the protection to an indicator computed from
-// a protected tally: it is hidden (no counts, no value) when fewer than
-// MinAnswers of its answers are certain, and otherwise its interval is
-// widened by the perturbation: each side's distance from the estimate
-// becomes √(side² + z²·variance).
+// the published counts of a protected tally: it is hidden (no counts, no
+// value) when fewer than MinAnswers of its answers are certainly gated,
+// and otherwise its interval is widened by the perturbation: each side's
+// distance from the estimate becomes √(side² + z²·variance), and a
+// figure from perturbed counts never gets an interval of zero width.
 func protectIndicator(ind Indicator, pert Perturbation, s catalogue.Scale, o Options, p *Protection) Indicator {
 	ind.NotAnswered = 0
 	ind.Certain = certainOf(ind.Kind, pert, s, o)
-	if ind.Certain < int64(p.MinAnswers) {
+	if ind.Certain < int64(p.MinAnswers) || !ind.Valid {
 		return Indicator{Item: ind.Item, Kind: ind.Kind, Suppressed: TooFewAnswers, Estimate: math.NaN()}
 	}
 	if ind.Interval.IsZero() {
@@ -574,18 +612,22 @@ func estimateRange(k Kind, s catalogue.Scale) (float64, float64) {
 }
 
 // headline returns the headline indicator of an item's tally (the index,
-// the agreement share or the yes share), with can't-say answers excluded,
-// and the variance its perturbation adds; with a protection it is
-// protected, and ok is false when it is hidden or has no value.
-func headline(item string, t Tally, pert Perturbation, s catalogue.Scale, p *Protection) (ind Indicator, variance float64, ok bool) {
-	inds := IndicatorsOf(item, t, 0, s, Options{})
+// the agreement share or the yes share) computed with o, and the
+// variance its perturbation adds; with a protection it is computed from
+// the published counts and protected, and ok is false when it is hidden
+// or has no value.
+func headline(item string, t Tally, pert Perturbation, s catalogue.Scale, p *Protection, o Options) (ind Indicator, variance float64, ok bool) {
+	if p != nil {
+		t = published(t)
+	}
+	inds := IndicatorsOf(item, t, 0, s, o)
 	if len(inds) == 0 {
 		return Indicator{}, 0, false
 	}
 	ind = inds[0]
 	if p != nil {
-		ind = protectIndicator(ind, pert, s, Options{}, p)
-		variance = perturbationVariance(ind, pert, s, Options{})
+		ind = protectIndicator(ind, pert, s, o, p)
+		variance = perturbationVariance(ind, pert, s, o)
 	}
 	return ind, variance, ind.Valid && ind.Suppressed == Published
 }

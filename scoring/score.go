@@ -99,10 +99,11 @@ func (r Result) OfKind(k Kind) (Indicator, bool) {
 // [ErrUnknownItem], alongside the results for the rest.
 //
 // For protected tallies ([Protect]) every indicator comes from the
-// protected counts: one with fewer than Protection.MinAnswers certain
-// answers is hidden (Suppressed, no counts, no value), the intervals of
-// the others include the variance of the perturbation, and a result's
-// Responses is the largest n among its published indicators.
+// protected counts as published (a sum below zero counts as zero): one
+// with fewer than Protection.MinAnswers certain gated answers is hidden
+// (Suppressed, no counts, no value), the intervals of the others include
+// the variance of the perturbation, and a result's Responses is the
+// largest n among its published indicators.
 func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Result, error) {
 	if err := o.Check(); err != nil {
 		return nil, err
@@ -141,6 +142,9 @@ func Score(t *Tallies, cat *catalogue.Catalogue, scales Scales, o Options) ([]Re
 					errs = append(errs, errorf("%w %q in %s", ErrUnknownItem, item, g.Key.Instrument))
 				}
 				continue
+			}
+			if g.Protection != nil {
+				tl = published(tl)
 			}
 			inds := indicatorsOf(item, tl, g.NotAnswered(item), s, o, q)
 			if g.Protection != nil {

@@ -17,9 +17,19 @@ import (
 )
 
 const (
-	tallyJSONFormat = "palaute-tallies/2"
-	binaryMagic     = "PLT\x02"
+	tallyJSONFormat = "palaute-tallies/3"
+	binaryMagic     = "PLT\x03"
+	// The forms before gated counts (Tally.Gated): refused with a message
+	// saying so, since reading them as "no gated answers" would hide
+	// every figure.
+	tallyJSONFormat2 = "palaute-tallies/2"
+	binaryMagic2     = "PLT\x02"
 )
+
+// errOldForm is the error for tallies written before gated counts.
+func errOldForm(form string) error {
+	return errorf("%w: %s was written by an earlier version, without the counts of gated answers (Tally.Gated) that disclosure control needs; tally the responses again", ErrFormat, form)
+}
 
 type groupingJSON struct {
 	Grouping
@@ -30,6 +40,9 @@ type groupJSON struct {
 	Key       Key                `json:"key"`
 	Responses int64              `json:"responses"`
 	Counts    map[string][]int64 `json:"counts"`
+	// Gated holds each item's counts of gated answers by value (trailing
+	// zeros omitted; items without any left out).
+	Gated map[string][]int64 `json:"gated,omitempty"`
 	// Keys holds each item's cell key as 16 hexadecimal digits (a JSON
 	// number would lose digits in many readers).
 	Keys map[string]string `json:"keys"`
@@ -43,7 +56,8 @@ type talliesJSON struct {
 
 // MarshalJSON writes the tallies as JSON: the grouping, then every group
 // (sorted by key) with its response count and, per item, the counts by
-// value (trailing zeros omitted) and its cell key. Protected tallies are
+// value and the counts of gated answers by value (trailing zeros
+// omitted) and its cell key. Protected tallies are
 // not serialized (the error wraps [ErrProtected]): tallies travel raw and
 // are protected once, where they are published.
 func (t *Tallies) MarshalJSON() ([]byte, error) {
@@ -52,18 +66,26 @@ func (t *Tallies) MarshalJSON() ([]byte, error) {
 	}
 	out := talliesJSON{Format: tallyJSONFormat, Grouping: groupingJSON{t.grouping, t.grouping.locationName()}, Groups: []groupJSON{}}
 	for _, g := range t.Groups() {
-		gj := groupJSON{Key: g.Key, Responses: g.Responses, Counts: map[string][]int64{}, Keys: map[string]string{}}
+		gj := groupJSON{Key: g.Key, Responses: g.Responses, Counts: map[string][]int64{}, Gated: map[string][]int64{}, Keys: map[string]string{}}
 		for item, tl := range g.Items {
-			n := len(tl.Counts)
-			for n > 0 && tl.Counts[n-1] == 0 {
-				n--
+			gj.Counts[item] = trimZeros(tl.Counts[:])
+			if gated := trimZeros(tl.Gated[:]); len(gated) > 0 {
+				gj.Gated[item] = gated
 			}
-			gj.Counts[item] = tl.Counts[:n]
 			gj.Keys[item] = fmt.Sprintf("%016x", tl.CellKey)
 		}
 		out.Groups = append(out.Groups, gj)
 	}
 	return json.Marshal(out)
+}
+
+// trimZeros returns counts without its trailing zeros.
+func trimZeros(counts []int64) []int64 {
+	n := len(counts)
+	for n > 0 && counts[n-1] == 0 {
+		n--
+	}
+	return counts[:n]
 }
 
 // UnmarshalJSON reads tallies written by MarshalJSON, replacing t's
@@ -80,6 +102,9 @@ func (t *Tallies) UnmarshalJSON(data []byte) error {
 	var in talliesJSON
 	if err := dec.Decode(&in); err != nil {
 		return errorf("%w: %v", ErrFormat, err)
+	}
+	if in.Format == tallyJSONFormat2 {
+		return errOldForm("format " + tallyJSONFormat2)
 	}
 	if in.Format != tallyJSONFormat {
 		return errorf("%w: format %q, want %q", ErrFormat, in.Format, tallyJSONFormat)
@@ -106,6 +131,11 @@ func (t *Tallies) UnmarshalJSON(data []byte) error {
 				return errorf("%w: item %q has %d values, at most %d", ErrFormat, clip.Text(item, 80), len(counts), len(tl.Counts))
 			}
 			copy(tl.Counts[:], counts)
+			gated := gj.Gated[item]
+			if len(gated) > len(tl.Gated) {
+				return errorf("%w: item %q has %d gated values, at most %d", ErrFormat, clip.Text(item, 80), len(gated), len(tl.Gated))
+			}
+			copy(tl.Gated[:], gated)
 			key, ok := gj.Keys[item]
 			if _, err := fmt.Sscanf(key, "%016x", &tl.CellKey); !ok || err != nil || len(key) != 16 {
 				return errorf("%w: item %q has no cell key of 16 hexadecimal digits", ErrFormat, clip.Text(item, 80))
@@ -116,6 +146,11 @@ func (t *Tallies) UnmarshalJSON(data []byte) error {
 		}
 		if len(gj.Keys) != len(gj.Counts) {
 			return errorf("%w: cell keys for items without counts", ErrFormat)
+		}
+		for item := range gj.Gated {
+			if _, ok := gj.Counts[item]; !ok {
+				return errorf("%w: gated counts of item %q without counts", ErrFormat, clip.Text(item, 80))
+			}
 		}
 		if err := nt.addDecoded(gj.Key, og, names); err != nil {
 			return err
@@ -192,9 +227,12 @@ func (t *Tallies) addDecoded(k Key, og *group, names []string) error {
 			return errorf("%w: %w: more than %d items", ErrFormat, ErrLimit, MaxItems)
 		}
 		var n int64
-		for _, c := range tl.Counts {
+		for v, c := range tl.Counts {
 			if c < 0 || c > MaxResponses {
 				return bad("item %q: count %d", clip.Text(name, 80), c)
+			}
+			if g := tl.Gated[v]; g < 0 || g > c {
+				return bad("item %q: %d gated answers of value %d among %d", clip.Text(name, 80), g, v, c)
 			}
 			n += c
 		}
@@ -213,7 +251,8 @@ func (t *Tallies) addDecoded(k Key, og *group, names []string) error {
 // MarshalBinary writes the tallies in a compact binary form: a header
 // with the grouping, the item IDs in sorted order, then each group's key
 // (groups in key order), response count, and for each item (in item
-// order) its non-zero counts as variable-length integers and its cell key.
+// order) its non-zero counts as variable-length integers, its non-zero
+// gated counts likewise, and its cell key.
 // The output depends only on the counts, not on the order responses were
 // added or tallies merged in. Protected tallies are not serialized (see
 // MarshalJSON).
@@ -271,6 +310,18 @@ func (t *Tallies) MarshalBinary() ([]byte, error) {
 			b = binary.AppendUvarint(b, uint64(rank[raw.items[slot]])+1)
 			b = binary.AppendUvarint(b, uint64(mask))
 			for _, c := range tl.Counts {
+				if c != 0 {
+					b = binary.AppendUvarint(b, uint64(c))
+				}
+			}
+			var gmask uint16
+			for v, c := range tl.Gated {
+				if c != 0 {
+					gmask |= 1 << v
+				}
+			}
+			b = binary.AppendUvarint(b, uint64(gmask))
+			for _, c := range tl.Gated {
 				if c != 0 {
 					b = binary.AppendUvarint(b, uint64(c))
 				}
@@ -349,6 +400,9 @@ func cmpErr(a, b error) error {
 // gives an error wrapping [ErrFormat], never a panic. Decoding allocates
 // about 15 times the input's size.
 func (t *Tallies) UnmarshalBinary(data []byte) error {
+	if bytes.HasPrefix(data, []byte(binaryMagic2)) {
+		return errOldForm("binary form 2")
+	}
 	if !bytes.HasPrefix(data, []byte(binaryMagic)) {
 		return errorf("%w: not palaute binary tallies", ErrFormat)
 	}
@@ -424,6 +478,19 @@ func (t *Tallies) UnmarshalBinary(data []byte) error {
 					}
 					tl.Counts[v] = int64(c)
 				}
+			}
+			gmask := r.uvarint()
+			for v := range tl.Gated {
+				if gmask&(1<<v) != 0 {
+					c := r.uvarint()
+					if c > MaxResponses {
+						return errorf("%w: count out of range", ErrFormat)
+					}
+					tl.Gated[v] = int64(c)
+				}
+			}
+			if gmask>>len(tl.Gated) != 0 || mask>>len(tl.Counts) != 0 {
+				return errorf("%w: values beyond %d", ErrFormat, MaxValue)
 			}
 			tl.CellKey = r.uint64()
 			og.items = append(og.items, uint16(idx-1))

@@ -82,18 +82,20 @@ type Standardized struct {
 // stratum gets no standardized value (the strata are not silently
 // reweighted). Groups are returned in key order.
 //
-// Groups of protected tallies are standardized from their protected
-// counts, with the variance of the perturbation of each stratum added to
-// v_s; a group whose pooled figure is hidden gets no standardized value.
-func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Scale, mix Mix, o Options) []Standardized {
-	type cell struct {
-		t    Tally
-		pert Perturbation
+// Strata are respondent attributes the protected base does not split by
+// ([ProtectedBase]), so protected groups cannot be standardized: they
+// give an error wrapping [ErrProtected]. (Standardizing from a second
+// base split by channel would publish a second, differently perturbed
+// look at the same answers.)
+func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Scale, mix Mix, o Options) ([]Standardized, error) {
+	for _, g := range groups {
+		if g.Protection != nil {
+			return nil, errorf("standardizing %s by %v: %w: the protected base is not split by respondents' strata", item, strata, ErrProtected)
+		}
 	}
 	type parts struct {
-		pooled cell
-		byStr  map[Key]cell
-		prot   *Protection
+		pooled Tally
+		byStr  map[Key]Tally
 	}
 	units := map[Key]*parts{}
 	unitDims := except(strata...)
@@ -101,15 +103,13 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 		uk := project(g.Key, unitDims)
 		p := units[uk]
 		if p == nil {
-			p = &parts{byStr: map[Key]cell{}, prot: g.Protection}
+			p = &parts{byStr: map[Key]Tally{}}
 			units[uk] = p
 		}
-		t, pert := g.Items[item], g.Perturbation[item]
-		p.pooled.t.add(t)
-		p.pooled.pert.add(pert)
+		t := g.Items[item]
+		p.pooled.add(t)
 		st := p.byStr[stratumKey(g.Key, strata)]
-		st.t.add(t)
-		st.pert.add(pert)
+		st.add(t)
 		p.byStr[stratumKey(g.Key, strata)] = st
 	}
 	strataKeys := make([]Key, 0, len(mix))
@@ -127,40 +127,24 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 		}
 	}, compareKeys) {
 		p := units[uk]
-		raw := IndicatorsOf(item, p.pooled.t, 0, s, o)
+		raw := IndicatorsOf(item, p.pooled, 0, s, o)
 		if len(raw) == 0 {
 			continue
 		}
-		if p.prot != nil {
-			raw[0] = protectIndicator(raw[0], p.pooled.pert, s, o, p.prot)
-		}
 		st := Standardized{Key: uk, Raw: raw[0], Kind: raw[0].Kind, Estimate: math.NaN()}
-		if raw[0].Suppressed != Published {
-			out = append(out, st)
-			continue
-		}
 		var est, variance float64
 		for _, sk := range strataKeys {
 			w := mix[sk]
 			if w == 0 {
 				continue
 			}
-			c := p.byStr[sk]
-			ind := IndicatorsOf(item, c.t, 0, s, o)[0]
+			ind := IndicatorsOf(item, p.byStr[sk], 0, s, o)[0]
 			if !ind.Valid {
 				st.Missing = append(st.Missing, sk)
 				continue
 			}
-			var v float64
-			if ind.Kind == Index {
-				v = ind.IndexCounts().Variance()
-			} else {
-				v = ind.ShareCounts().Variance()
-			}
-			if p.prot != nil {
-				v += perturbationVariance(ind, c.pert, s, o)
-			}
 			est += w * ind.Estimate
+			v := adjustedVariance(ind, z)
 			variance += w * w * v
 		}
 		if len(st.Missing) == 0 {
@@ -174,5 +158,19 @@ func Standardize(groups []Group, strata []Dimension, item string, s catalogue.Sc
 		}
 		out = append(out, st)
 	}
-	return out
+	return out, nil
+}
+
+// adjustedVariance returns the variance of a stratum's figure at
+// adjusted counts (see Standardize), for the level whose critical value
+// is z.
+func adjustedVariance(ind Indicator, z float64) float64 {
+	if ind.Kind == Index {
+		n := float64(ind.N) + 3
+		p, d := (float64(ind.Positive)+0.75)/n, (float64(ind.Negative)+0.75)/n
+		return 1e4 * (p + d - (p-d)*(p-d)) / n
+	}
+	n := float64(ind.N) + z*z
+	p := (float64(ind.Positive) + z*z/2) / n
+	return p * (1 - p) / n
 }

@@ -70,7 +70,7 @@ func TestStandardizeVectors(t *testing.T) {
 		t.Errorf("mix (-R +Go):\n%s", d)
 	}
 	gotStd := map[string]float64{}
-	for _, st := range Standardize(groups, strata, "access", s, mix, Options{}) {
+	for _, st := range must(Standardize(groups, strata, "access", s, mix, Options{})) {
 		require.True(t, st.Valid, "unit %s", st.Key.Unit)
 		gotStd[st.Key.Unit] = st.Estimate
 	}
@@ -78,7 +78,7 @@ func TestStandardizeVectors(t *testing.T) {
 		t.Errorf("standardized shares (-R +Go):\n%s", d)
 	}
 	// The population standardized to its own mix is its crude share.
-	all := Standardize(pooled, strata, "access", s, ReferenceMix(pooled, strata, "access", s, Options{}), Options{})
+	all := must(Standardize(pooled, strata, "access", s, ReferenceMix(pooled, strata, "access", s, Options{}), Options{}))
 	require.Len(t, all, 1)
 	if d := cmp.Diff([]float64{crude, crude}, []float64{all[0].Estimate, all[0].Raw.Estimate}, approx); d != "" {
 		t.Errorf("own mix, crude (-R +Go):\n%s", d)

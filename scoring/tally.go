@@ -24,6 +24,12 @@ const MaxValue = survey.MaxValue
 // answers, promoters or agreeing is for the item's scale to say.
 type Tally struct {
 	Counts [MaxValue + 1]int64
+	// Gated[v] counts the answers with value v that came through a gated
+	// channel ([IsGated]): one where answering needs an invitation for a
+	// service event or a member of staff, so that nobody can add answers
+	// of their own at will. Disclosure control ([Protect]) counts only
+	// these towards its thresholds. It is zero in protected tallies.
+	Gated [MaxValue + 1]int64
 	// CellKey is the sum, modulo 2⁶⁴, of the record keys (a hash of the
 	// response ID) of the answers counted: the cell key of the cell-key
 	// method, which makes the perturbation of [Protect] the same whenever
@@ -32,7 +38,8 @@ type Tally struct {
 	CellKey uint64
 }
 
-// Answers returns the number of answers counted.
+// Answers returns the number of answers counted (for a protected tally,
+// the sum of its protected counts, which may be below zero).
 func (t Tally) Answers() int64 {
 	var n int64
 	for _, c := range t.Counts {
@@ -45,6 +52,7 @@ func (t Tally) Answers() int64 {
 func (t *Tally) add(u Tally) {
 	for v, c := range u.Counts {
 		t.Counts[v] += c
+		t.Gated[v] += u.Gated[v]
 	}
 	t.CellKey += u.CellKey
 }
@@ -59,6 +67,24 @@ var recordHashKey = siphash.KeyFrom([]byte("palaute/record/1"))
 // ID under a fixed, public key. Tallies add it to the cell key of every
 // tally the response is counted in.
 func RecordKey(id string) uint64 { return siphash.Sum64(recordHashKey, id) }
+
+// IsGated reports whether answers through channel c are gated for
+// disclosure control: a text message after a visit (sms), a phone
+// interview (phone) and a professional's device at the service event
+// (staff-device) need an invitation or a member of staff for each
+// answer. Web forms, QR codes, kiosks and paper forms are open: anyone
+// can answer through them as often as they like, and so add known
+// answers to a small group; an unrecorded channel counts as open. This
+// is the library's reading of the channels of the national standard
+// (which sets no such rule); [Protection.TrustOpenChannels] counts every
+// channel as gated where every channel needs a one-time invitation.
+func IsGated(c survey.Channel) bool {
+	switch c {
+	case survey.ChannelSMS, survey.ChannelPhone, survey.ChannelStaffDevice:
+		return true
+	}
+	return false
+}
 
 // Dimension is a response attribute responses can be grouped by.
 type Dimension uint8
@@ -495,6 +521,7 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 	g.responses++
 	t.total++
 	rk := RecordKey(r.ID)
+	gated := IsGated(r.Channel)
 	for j, a := range r.Answers {
 		i := -1
 		if j < len(t.slots) {
@@ -522,6 +549,9 @@ func (t *Tallies) Add(r survey.Response) (bool, error) {
 		}
 		tl := g.tally(i, len(t.items))
 		tl.Counts[a.Value]++
+		if gated {
+			tl.Gated[a.Value]++
+		}
 		tl.CellKey += rk
 	}
 	return true, nil
@@ -629,7 +659,9 @@ func (t *Tallies) Group(k Key) (Group, bool) {
 		out.Perturbation = make(map[string]Perturbation, len(g.tallies))
 	}
 	for k, tl := range g.tallies {
-		if tl.Answers() > 0 {
+		// A protected cell is kept whatever its counts add up to: its
+		// noise variance belongs in every sum it is part of.
+		if tl.Answers() > 0 || t.prot != nil {
 			out.Items[t.items[g.items[k]]] = tl
 			if t.prot != nil && k < len(g.pert) {
 				out.Perturbation[t.items[g.items[k]]] = g.pert[k]

@@ -267,7 +267,7 @@ func plausible(t *testing.T, tl *Tallies) {
 // by 0, 1, 7, 200 and 255: whatever still decodes is plausible.
 func TestImpossibleTalliesRefused(t *testing.T) {
 	group := func(key, counts string, responses string) string {
-		return `{"format":"palaute-tallies/2","grouping":{"by":["unit"],"period":"month","location":"Europe/Helsinki"},"groups":[` +
+		return `{"format":"palaute-tallies/3","grouping":{"by":["unit"],"period":"month","location":"Europe/Helsinki"},"groups":[` +
 			`{"key":{"unit":"u1","instrument":"thl-adult/2022","period":` + key + `},"responses":` + responses +
 			`,"counts":{"recommend":` + counts + `},"keys":{"recommend":"0000000000000001"}}]}`
 	}
@@ -287,6 +287,11 @@ func TestImpossibleTalliesRefused(t *testing.T) {
 		"a group twice":                    strings.Replace(group(march, "[1]", "1"), `]}`, `,{"key":{"unit":"u1","instrument":"thl-adult/2022","period":`+march+`},"responses":1,"counts":{"recommend":[1]},"keys":{"recommend":"0000000000000001"}}]}`, 1),
 		"grouping by a dimension twice":    strings.Replace(group(march, "[1]", "1"), `"by":["unit"]`, `"by":["unit","unit"]`, 1),
 		"a rolling window without rolling": strings.Replace(group(march, "[1]", "1"), `"period":"month"`, `"period":"month","rollingDays":30`, 1),
+		"more gated answers than answers":  strings.Replace(group(march, "[0,0,0,0,0,0,0,0,0,1,1]", "2"), `"keys"`, `"gated":{"recommend":[0,0,0,0,0,0,0,0,0,2]},"keys"`, 1),
+		"negative gated answers":           strings.Replace(group(march, "[0,0,0,0,0,0,0,0,0,1,1]", "2"), `"keys"`, `"gated":{"recommend":[0,0,0,0,0,0,0,0,0,-1]},"keys"`, 1),
+		"gated answers of an item without": strings.Replace(group(march, "[0,0,0,0,0,0,0,0,0,1,1]", "2"), `"keys"`, `"gated":{"access":[1]},"keys"`, 1),
+		"gated answers past value 15":      strings.Replace(group(march, "[0,0,0,0,0,0,0,0,0,1,1]", "2"), `"keys"`, `"gated":{"recommend":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]},"keys"`, 1),
+		"the form before gated counts":     strings.Replace(group(march, "[1]", "1"), `palaute-tallies/3`, `palaute-tallies/2`, 1),
 	} {
 		var tl Tallies
 		if err := json.Unmarshal([]byte(data), &tl); !errors.Is(err, ErrFormat) {

@@ -1,6 +1,8 @@
 // Command fromresponses is the README's "from responses to a report": it
-// reads a CSV export, tallies it by unit and channel, protects the tallies
-// once, and prints each unit against the other units as a Markdown table.
+// reads a CSV export, tallies it by the protected base (region, provider,
+// unit and month), protects the tallies once with the county's secret
+// (PALAUTE_SECRET), and prints each unit against the other units as a
+// Markdown table.
 package main
 
 import (
@@ -24,18 +26,19 @@ func main() {
 	// Validate every row and tally the good ones, a file in parallel;
 	// bad rows are reported with their line and never stop the rest.
 	dec := survey.NewCSVDecoder(f)
-	by := scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}}
-	raw, err := scoring.ReadTallies(context.Background(), dec, by, func(e *survey.RowError) { log.Print(e) })
+	raw, err := scoring.ReadTallies(context.Background(), dec, scoring.ProtectedBase(), func(e *survey.RowError) { log.Print(e) })
 	if err != nil {
 		log.Fatal(err)
 	}
 	log.Print(dec.Summary())
-	// Protect once; every published figure is added up from these counts.
+	// Protect once, with the county's secret (at least 16 bytes, the same
+	// for every publication: head -c 32 /dev/urandom > secret), closed
+	// months only; every published figure is added up from these counts.
 	protected, err := scoring.Protect(raw, nil, scoring.Protection{Secret: []byte(os.Getenv("PALAUTE_SECRET"))})
 	if err != nil {
 		log.Fatal(err)
 	}
-	table, err := report.Build(protected, report.Options{By: []scoring.Dimension{scoring.ByUnit},
+	table, err := report.Build(protected.WithoutPeriods(), report.Options{By: []scoring.Dimension{scoring.ByUnit},
 		CompareWithin: scoring.ByUnit, Adjust: stat.Holm})
 	if err != nil {
 		log.Fatal(err)

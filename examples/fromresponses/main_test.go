@@ -34,6 +34,7 @@ func TestReadmeBlock(t *testing.T) {
 // exactly the figures ComparePeers calls worse after Holm's adjustment.
 func TestOutput(t *testing.T) {
 	const path = "../testdata/feedback.csv"
+	t.Setenv("PALAUTE_SECRET", "the county's secret, kept and reused")
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	stdout, args := os.Stdout, os.Args
@@ -47,13 +48,12 @@ func TestOutput(t *testing.T) {
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	raw, err := scoring.ReadTallies(context.Background(), survey.NewCSVDecoder(f),
-		scoring.Grouping{By: []scoring.Dimension{scoring.ByUnit, scoring.ByChannel}}, nil)
+	raw, err := scoring.ReadTallies(context.Background(), survey.NewCSVDecoder(f), scoring.ProtectedBase(), nil)
 	require.NoError(t, err)
 	protected, err := scoring.Protect(raw, nil, scoring.Protection{Secret: []byte(os.Getenv("PALAUTE_SECRET"))})
 	require.NoError(t, err)
 	worse := map[string]int{}
-	units := protected.Regroup(scoring.ByUnit)
+	units := protected.WithoutPeriods().Regroup(scoring.ByUnit)
 	for _, c := range scoring.ComparePeers(units.Groups(), scoring.ByUnit, nil, scoring.CompareOptions{Adjust: stat.Holm}) {
 		if c.Label == scoring.Worse {
 			worse["| "+c.Key.Unit+" |"]++

@@ -5,53 +5,65 @@
 //
 // scores a built-in, deterministic synthetic data set (from the module's
 // internal generator) and prints a Finnish Markdown report comparing each
-// unit with the rest. Otherwise it
-// reads canonical CSV or NDJSON from a file, or from standard input with
-// "-":
+// unit with the rest. Otherwise it reads canonical CSV or NDJSON from a
+// file, or from standard input with "-":
 //
-//	go run ./examples/indicators -by unit -period month -format csv feedback.csv
+//	usage: indicators [flags] FILE.csv|FILE.ndjson|-
+//	go run ./examples/indicators -secret-file secret -by unit -period month -format csv feedback.csv
 //
-// Everything it prints is published through one protected base
-// (package scoring's disclosure control): the responses are tallied by
-// the base's dimensions and periods (-base, -base-period), the base is
-// protected once (small cells perturbed, see -exact-from and -noise), and
-// every table is added up from the protected base. Use the same base and
-// secret for everything published from the same data.
+// Everything it prints is published through the one protected base of
+// package scoring's disclosure control: the responses are tallied by
+// region, provider, unit and month, the base is protected once (cells
+// with few answers through gated channels perturbed, see -exact-from and
+// -noise), and every table is added up from it. Protected output needs a
+// secret: make one once with
+//
+//	head -c 32 /dev/urandom > secret
+//
+// keep it private, and give it (-secret-file, or PALAUTE_SECRET) to every
+// publication from the same data; -demo uses a public demo secret and
+// says so. Only closed months are published: by default, every month
+// before the latest month in the data (-through to choose; a month that
+// has not ended is published only when -through says so, with a
+// warning).
 //
 // Flags:
 //
-//	-by           comma list of dimensions shown, from the base's (default unit)
-//	-period       all time (default), day, week, month, quarter, year, or
-//	              rollingN: a window of N base periods ending on -at
-//	-at           last day (YYYY-MM-DD) of the rolling window: the end of a base period
+//	-by           comma list of dimensions shown: region, provider, unit
+//	              (default unit); with -internal also service, channel,
+//	              role and lang
+//	-period       all time (default), month, quarter, year, or rollingN: a
+//	              window of N months ending on -at (with -internal also day
+//	              and week)
+//	-at           last day (YYYY-MM-DD) of the rolling window: a month's end
 //	-lang         fi, sv or en
 //	-format       md, csv, json or html
 //	-compare      compare each group with the rest of its peers (those differing
 //	              only in the first -by dimension), Holm-corrected
-//	-standardize  comma list of strata (channel, role, lang) to standardize to;
-//	              they must be in the base
+//	-standardize  comma list of strata (channel, role, lang) to standardize
+//	              to; internal reports only (the protected base has no strata)
+//	-names        CSV file (code,name) of names for codes
 //	-out          output file (default standard output)
 //
 // Protection flags (the defaults are scoring's):
 //
-//	-base         comma list of the base's dimensions (default region,provider,unit)
-//	-base-period  the base's periods: day, week, month (default), quarter, year or all
-//	-min-n        answers a figure needs to be shown (certain answers; 0: default 5)
-//	-exact-from   base cells with this many answers are exact (0: default 10)
-//	-noise        the largest change to a count of a small base cell (0: default 2)
 //	-secret-file  file holding the secret that keys the perturbation
 //	              (or the environment variable PALAUTE_SECRET)
-//	-through      publish only base periods ending on or before this date
+//	-through      publish only months ending on or before this date
+//	-min-n        certain gated answers a figure needs (0: default 5)
+//	-exact-from   gated answers from which a cell is exact (0: default 11)
+//	-noise        the largest change to a count of a small cell (0: default 6)
 //	-internal     no protection at all, for use inside the organisation only;
 //	              the footer says so
 //
 // CSV output has the -by columns, period (with -period), item, n,
 // positive, neutral, negative, estimate, low, high, excluded, suppressed,
-// and with -compare also reference, diff, p and label. estimate, low and
-// high are the index in points for recommend and shares as fractions
-// (0–1) for statements, as in packages scoring and report; the counts are the protected counts. Bad rows are reported
-// on standard error with their line numbers, followed by a summary; the
-// exit status is non-zero only when nothing could be read.
+// and with -compare also reference, diff, p, label, test, p_unadjusted
+// and family. estimate, low and high are the index in points for
+// recommend and shares as fractions (0–1) for statements, as in packages
+// scoring and report; the counts are the protected counts. Bad rows are
+// reported on standard error with their line numbers, followed by a
+// summary; the exit status is non-zero only when nothing could be read.
 package main
 
 import (
@@ -67,6 +79,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	_ "time/tzdata" // Europe/Helsinki on machines without a zone database; a program decides this, not the library
 
 	"github.com/palaute/palaute/catalogue"
@@ -85,7 +98,7 @@ func main() {
 type config struct {
 	demo        bool
 	by          []scoring.Dimension
-	base        scoring.Grouping    // the protected base's grouping
+	base        scoring.Grouping    // how responses are tallied: the protected base, or finer for -internal
 	view        scoring.Aggregation // what is shown, added up from the base
 	lang        i18n.Lang
 	format      string
@@ -119,27 +132,32 @@ func parseDims(name, s string) ([]scoring.Dimension, error) {
 	return out, nil
 }
 
+const usage = "usage: indicators [flags] FILE.csv|FILE.ndjson|-   (or indicators -demo)"
+
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("indicators", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		fmt.Fprintln(stderr, "Reads canonical CSV or NDJSON responses and prints protected indicators (see the package documentation).")
+		fs.PrintDefaults()
+	}
 	var c config
-	var by, period, at, lang, std, base, basePeriod, secretFile, through string
-	fs.BoolVar(&c.demo, "demo", false, "score the built-in synthetic data set")
-	fs.StringVar(&by, "by", "unit", "comma list of grouping dimensions shown")
-	fs.StringVar(&period, "period", "", "day, week, month, quarter, year or rollingN")
+	var by, period, at, lang, std, secretFile, through string
+	fs.BoolVar(&c.demo, "demo", false, "score the built-in synthetic data set (with a public demo secret)")
+	fs.StringVar(&by, "by", "unit", "comma list of dimensions shown: region, provider, unit")
+	fs.StringVar(&period, "period", "", "month, quarter, year or rollingN (N months ending on -at)")
 	fs.StringVar(&at, "at", "", "last day of a rolling window, YYYY-MM-DD")
 	fs.StringVar(&lang, "lang", "fi", "language: fi, sv or en")
 	fs.StringVar(&c.format, "format", "md", "md, csv, json or html")
 	fs.BoolVar(&c.compare, "compare", false, "compare groups with their peers")
-	fs.StringVar(&std, "standardize", "", "comma list of strata to standardize to")
+	fs.StringVar(&std, "standardize", "", "comma list of strata to standardize to (-internal only)")
 	fs.StringVar(&c.out, "out", "", "output file")
-	fs.StringVar(&base, "base", "region,provider,unit", "dimensions of the protected base")
-	fs.StringVar(&basePeriod, "base-period", "month", "periods of the protected base")
-	fs.IntVar(&c.protection.MinAnswers, "min-n", 0, "certain answers a figure needs (0: the default)")
-	fs.IntVar(&c.protection.ExactFrom, "exact-from", 0, "base cells with this many answers are exact (0: the default)")
-	fs.IntVar(&c.protection.Noise, "noise", 0, "largest change to a count of a small base cell (0: the default)")
-	fs.StringVar(&secretFile, "secret-file", "", "file with the secret of the perturbation")
-	fs.StringVar(&through, "through", "", "publish base periods ending on or before this date")
+	fs.IntVar(&c.protection.MinAnswers, "min-n", 0, "certain gated answers a figure needs (0: the default)")
+	fs.IntVar(&c.protection.ExactFrom, "exact-from", 0, "gated answers from which a cell is exact (0: the default)")
+	fs.IntVar(&c.protection.Noise, "noise", 0, "largest change to a count of a small cell (0: the default)")
+	fs.StringVar(&secretFile, "secret-file", "", "file with the secret of the perturbation (or PALAUTE_SECRET)")
+	fs.StringVar(&through, "through", "", "publish months ending on or before this date (default: before the latest month in the data)")
 	fs.BoolVar(&c.internal, "internal", false, "no protection: for use inside the organisation only")
 	fs.StringVar(&c.names, "names", "", "CSV file (code,name) with the names people see for codes")
 	if err := fs.Parse(args); err != nil {
@@ -152,12 +170,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if c.standardize, err = parseDims("standardize", std); err != nil {
 		return c, err
 	}
-	if c.base.By, err = parseDims("base", base); err != nil {
-		return c, err
-	}
-	if err := c.base.Period.UnmarshalText([]byte(strings.TrimPrefix(basePeriod, "all"))); err != nil || c.base.Period == scoring.Rolling {
-		return c, fmt.Errorf("-base-period %q: want day, week, month, quarter, year or all", basePeriod)
-	}
 	if c.lang, err = i18n.ParseLang(lang); err != nil || !c.lang.IsValid() {
 		return c, fmt.Errorf("-lang: %v", err)
 	}
@@ -169,18 +181,20 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if _, err := c.protection.Resolve(); err != nil {
 		return c, err
 	}
-	if c.protection.Secret, err = secret(secretFile); err != nil {
-		return c, err
-	}
 	if through != "" {
 		if c.protection.Through, err = scoring.ParseDate(through); err != nil {
 			return c, fmt.Errorf("-through: %v", err)
 		}
 	}
+	c.base = scoring.ProtectedBase()
 	for _, d := range append(slices.Clone(c.by), c.standardize...) {
-		if !slices.Contains(c.base.By, d) {
-			return c, fmt.Errorf("-by/-standardize %s: the protected base (-base %s) does not have it; add it to -base, and keep that base for everything published from this data", d, base)
+		if slices.Contains(c.base.By, d) {
+			continue
 		}
+		if !c.internal {
+			return c, fmt.Errorf("-by/-standardize %s: protected publications have one base, region × provider × unit × month, so that every table is a sum of the same protected cells; a table by %s is for internal use only (-internal)", d, d)
+		}
+		c.base.By = append(c.base.By, d)
 	}
 	c.view.By = append(slices.Clone(c.by), c.standardize...)
 	switch {
@@ -188,7 +202,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case strings.HasPrefix(period, "rolling"):
 		n, err := strconv.Atoi(strings.TrimPrefix(period, "rolling"))
 		if err != nil || n < 1 {
-			return c, fmt.Errorf("-period %q: want rollingN, a window of N base periods", period)
+			return c, fmt.Errorf("-period %q: want rollingN, a window of N months", period)
 		}
 		if at == "" {
 			return c, errors.New("-period rollingN needs -at, the window's last day")
@@ -200,40 +214,61 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		c.view.Period, c.view.Window, c.view.End = scoring.Rolling, n, end
 	default:
 		if err := c.view.Period.UnmarshalText([]byte(period)); err != nil || c.view.Period == scoring.Rolling {
-			return c, fmt.Errorf("-period %q: want day, week, month, quarter, year or rollingN", period)
+			return c, fmt.Errorf("-period %q: want month, quarter, year or rollingN", period)
+		}
+		if c.view.Period == scoring.Day || c.view.Period == scoring.ISOWeek {
+			if !c.internal {
+				return c, fmt.Errorf("-period %s: protected publications are by month at the finest (days and weeks would split the protected months); use -internal for internal reports", period)
+			}
+			c.base.Period = scoring.Day
 		}
 	}
 	if _, err := scoring.NewTallies(c.base).Aggregate(c.view); err != nil {
-		return c, fmt.Errorf("-period with -base-period %s: %v", basePeriod, err)
+		return c, fmt.Errorf("-period: %v", err)
 	}
 	switch rest := fs.Args(); {
 	case c.demo && len(rest) > 0:
 		return c, errors.New("-demo takes no input file")
 	case !c.demo && len(rest) != 1:
-		return c, errors.New("give one input file (or - for standard input), or -demo")
+		return c, errors.New("give one input file (or - for standard input), or -demo\n" + usage)
 	case !c.demo:
 		c.input = rest[0]
+	}
+	switch {
+	case c.demo:
+		c.protection.Secret = []byte(scoring.DemoSecret)
+	case !c.internal:
+		if c.protection.Secret, err = secret(secretFile); err != nil {
+			return c, err
+		}
 	}
 	return c, nil
 }
 
 // secret returns the secret of the perturbation from a file, or from the
-// environment variable PALAUTE_SECRET, or nil.
+// environment variable PALAUTE_SECRET; without either, or with one too
+// short, an error saying how to make one.
 func secret(file string) ([]byte, error) {
+	var b []byte
+	from := "PALAUTE_SECRET"
 	if file == "" {
-		if s := os.Getenv("PALAUTE_SECRET"); s != "" {
-			return []byte(s), nil
+		b = []byte(os.Getenv("PALAUTE_SECRET"))
+	} else {
+		var err error
+		if b, err = os.ReadFile(file); err != nil {
+			return nil, fmt.Errorf("-secret-file: %v", err)
 		}
-		return nil, nil
+		from = "-secret-file " + file
 	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("-secret-file: %v", err)
+	b = bytes.TrimSpace(b)
+	if len(b) >= scoring.MinSecret {
+		return b, nil
 	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, fmt.Errorf("-secret-file %s is empty", file)
+	what := "no secret"
+	if len(b) > 0 || file != "" {
+		what = fmt.Sprintf("the secret in %s is %d bytes", from, len(b))
 	}
-	return bytes.TrimSpace(b), nil
+	return nil, fmt.Errorf("%s: protected output needs a secret of at least %d bytes that keys the noise. Make one once with\n\thead -c 32 /dev/urandom > secret\nkeep it private, and give it to every publication from the same data (-secret-file secret, or PALAUTE_SECRET); a new secret gives the same cells new noise, a second look at them", what, scoring.MinSecret)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -259,12 +294,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if c.demo {
 		c.compare = true // the demo shows comparisons with the peer group
+		fmt.Fprintln(stderr, "indicators: -demo: synthetic data, protected with the public demo secret (never publish with it)")
 		cfg := synth.Config{Responses: 20_000, Units: 12, Seed: 2026}
 		for _, u := range synth.Units(cfg) {
 			names[u.Unit] = u.Name
 		}
 		for r := range synth.Responses(cfg) {
 			tallies.Add(r)
+		}
+		if c.protection.Through.IsZero() {
+			c.protection.Through = scoring.Date{Year: 2025, Month: 12, Day: 31} // the demo's year is complete
 		}
 	} else if code := read(c, stdin, stderr, &tallies); code != 0 {
 		return code
@@ -275,14 +314,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	published := tallies
 	if !c.internal {
-		if c.protection.Secret == nil && !c.demo {
-			fmt.Fprintln(stderr, "indicators: no secret (-secret-file or PALAUTE_SECRET): the perturbation is only as secret as the response IDs")
-		}
 		var err error
 		if published, err = scoring.Protect(tallies, scoring.CatalogueScales(catalogue.Default()), c.protection); err != nil {
 			fmt.Fprintln(stderr, "indicators:", err)
 			if !errors.Is(err, scoring.ErrUnknownItem) {
 				return 1
+			}
+		}
+		p, _ := published.Protection()
+		if c.protection.Through.IsZero() {
+			fmt.Fprintf(stderr, "indicators: published through %s: the latest month in the data may still receive answers (-through to choose)\n", p.Through)
+		} else if helsinki, err := survey.Helsinki(); err == nil {
+			today := scoring.DateOf(time.Now().In(helsinki))
+			if p.Through.Compare(scoring.Date{Year: today.Year, Month: today.Month, Day: 1}) >= 0 {
+				fmt.Fprintf(stderr, "indicators: warning: -through %s includes a month that has not ended; its figures will change and be perturbed anew whenever they are published again\n", p.Through)
 			}
 		}
 	}

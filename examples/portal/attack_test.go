@@ -3,19 +3,23 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/internal/synth"
-	"github.com/palaute/palaute/internal/truth"
 	"github.com/palaute/palaute/report"
 	"github.com/palaute/palaute/scoring"
+	"github.com/palaute/palaute/survey"
 )
 
 // TestAttackPortal attacks everything the portal publishes: the
@@ -23,19 +27,53 @@ import (
 // page (its units and their total), each unit's page (the
 // unit, its peer group of all the other units, and its monthly trend) and
 // the widgets (three months per unit), read back from the open data and
-// widgets.json, on fresh synthetic data with injected small units.
-// scoring.Audit must find everything consistent with the protected base,
-// and no hidden count pinned or bounded tighter than the protection
-// interval; published figures need 5 true answers.
+// widgets.json, on fresh synthetic data with many small units, and with
+// the attacker's own answers (10 through the web form to every small
+// unit in every month) in the data. scoring.Audit must find everything
+// consistent with the protected base, no published figure resting on
+// fewer than 5 genuine answers, and the attacker's guesses of lone
+// respondents' bands no better than the commonest band by more than
+// 0.10. No page may show a comment of the open month, or of a month in
+// which the unit's figures rest on fewer than 10 gated answers.
 func TestAttackPortal(t *testing.T) {
 	dir := t.TempDir()
-	cfg := synth.Config{Responses: 2500, Units: 10, SmallUnits: 8, Seed: 31337, Days: 181}
+	cfg := synth.Config{Responses: 2500, Units: 10, SmallUnits: 40, Seed: 31337, Days: 181}
 	csvPath := filepath.Join(dir, "feedback.csv")
 	f, err := os.Create(csvPath)
 	require.NoError(t, err)
-	require.NoError(t, synth.WriteCSV(f, cfg))
+	enc := survey.NewCSVEncoder(f)
+	var genuine, own []survey.Response
+	for r := range synth.Responses(cfg) {
+		genuine = append(genuine, r)
+		require.NoError(t, enc.Encode(r))
+	}
+	n := 0
+	for _, u := range synth.Units(cfg) {
+		if u.Unit[0] != 's' {
+			continue
+		}
+		for m := 1; m <= 6; m++ {
+			for range 10 {
+				n++
+				r := survey.Response{ID: fmt.Sprintf("x%06d", n), Instrument: catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"},
+					Region: u.Region, Provider: u.Provider, Unit: u.Unit, Service: u.Service, Channel: survey.ChannelWeb,
+					Submitted: time.Date(2025, time.Month(m), 15, 12, 0, 0, 0, time.UTC), Answers: survey.Answers{{Item: "recommend", Value: 8}},
+					Comment: fmt.Sprintf("attacker's comment %d in month %d", n, m)}
+				own = append(own, r)
+				require.NoError(t, enc.Encode(r))
+			}
+		}
+	}
+	// A lone respondent of the open month (June) names a nurse.
+	june := survey.Response{ID: "lone-june", Instrument: catalogue.InstrumentRef{ID: "thl-adult", Version: "2022"},
+		Region: "pohjanmaa", Provider: "pohjanmaa-p-julkinen", Unit: "u001", Channel: survey.ChannelSMS,
+		Submitted: time.Date(2025, 6, 29, 12, 0, 0, 0, time.UTC), Answers: survey.Answers{{Item: "recommend", Value: 0}},
+		Comment: "Hoitaja Virtanen oli töykeä kesäkuussa"}
+	genuine = append(genuine, june)
+	require.NoError(t, enc.Encode(june))
+	require.NoError(t, enc.Flush())
 	require.NoError(t, f.Close())
-	secret := []byte("portal secret")
+	secret := []byte("the portal attack test's county secret")
 	site := filepath.Join(dir, "site")
 	require.NoError(t, build(csvPath, config{lang: i18n.Finnish, secret: secret}, site, io.Discard))
 
@@ -43,7 +81,7 @@ func TestAttackPortal(t *testing.T) {
 	// applies (the data end in June, so May is the last closed month).
 	scales := scoring.CatalogueScales(catalogue.Default())
 	raw := scoring.NewTallies(base)
-	for r := range synth.Responses(cfg) {
+	for _, r := range append(slices.Clone(genuine), own...) {
 		raw.Add(r)
 	}
 	through := scoring.Date{Year: 2025, Month: 5, Day: 31}
@@ -134,23 +172,44 @@ func TestAttackPortal(t *testing.T) {
 	require.NotZero(t, shown)
 	rels = append(rels, scoring.Release{Name: "widgets", Aggregation: window, Results: wres})
 
-	rep, err := scoring.Audit(protected, scales, rels, scoring.AuditOptions{})
+	gt := scoring.NewTallies(base)
+	for _, r := range genuine {
+		gt.Add(r)
+	}
+	rep, err := scoring.Audit([]scoring.Publication{{Name: "portal", Base: protected, Releases: rels, Known: own}}, scales, scoring.AuditOptions{Genuine: gt})
 	require.NoError(t, err)
-	t.Logf("portal: %d outputs; %d published and %d hidden figures; protected counts of %d hidden figures derivable; true counts pinned %d, narrower than the protection interval %d, narrowest %d; inconsistent %d",
-		rep.Releases, rep.Published, rep.Hidden, rep.Derivable, rep.Exact, rep.Narrow, rep.MinWidth, rep.Inconsistent)
-	if rep.Inconsistent != 0 || rep.Exact != 0 || rep.Narrow != 0 || rep.MinWidth < scoring.DefaultNoise {
+	lone, certain := 0, 0
+	for _, l := range rep.Lone {
+		t.Logf("%s: %d lone respondents, attacker %.3f, prior's mode %.3f, gain %+.3f, certain %d", l.Item, l.Respondents, l.Accuracy(), l.PriorAccuracy(), l.Gain(), l.Certain)
+		lone, certain = lone+l.Respondents, certain+l.Certain
+		if l.Respondents >= 20 && l.Gain() > 0.10 {
+			t.Errorf("%s: the attacker gains %.3f over the prior's mode", l.Item, l.Gain())
+		}
+	}
+	t.Logf("portal: %d outputs; %d published and %d hidden figures; inconsistent %d, thin %d; %d lone respondents, %d certain",
+		rep.Releases, rep.Published, rep.Hidden, rep.Inconsistent, rep.Thin, lone, certain)
+	if rep.Inconsistent != 0 || rep.Thin != 0 || certain > lone/100 || lone < 100 {
 		t.Fatalf("the portal breaks the protection: %+v", rep)
 	}
-	if rep.Hidden < 20 {
-		t.Fatalf("the attack had too little to do: %d hidden", rep.Hidden)
-	}
 
-	// Published figures have at least 5 true answers.
-	thin, err := truth.ThinFigures(raw, scales, rels, scoring.DefaultMinAnswers)
+	// Comments: none of the open month, none of a month whose figures
+	// rest on fewer than 10 gated answers (every small unit's month).
+	unitPages, err := filepath.Glob(filepath.Join(site, "units", "*.html"))
 	require.NoError(t, err)
-	for _, f := range thin {
-		t.Error(f)
+	shown = 0
+	for _, p := range unitPages {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		page := string(b)
+		if strings.Contains(page, "Virtanen") || strings.Contains(page, "kesäkuu 2025") {
+			t.Errorf("%s shows a comment of the open month", filepath.Base(p))
+		}
+		if strings.Contains(page, "attacker&#39;s comment") || strings.Contains(page, "attacker's comment") {
+			t.Errorf("%s shows a comment of a small unit's month", filepath.Base(p))
+		}
+		shown += strings.Count(page, "<blockquote")
 	}
+	require.NotZero(t, shown, "no comments at all: the test would prove nothing")
 }
 
 func readJSON(t *testing.T, path string, v any) {

@@ -25,7 +25,7 @@ func TestSiteInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := build("../testdata/feedback.csv", config{lang: i18n.Finnish, secret: []byte("test"), names: names}, dir, io.Discard); err != nil {
+	if err := build("../testdata/feedback.csv", config{lang: i18n.Finnish, secret: testSecret, names: names}, dir, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(http.FileServer(http.Dir(dir)))

@@ -8,12 +8,17 @@
 //
 //	go run ./examples/portal -lang fi -out site -names examples/testdata/names.csv examples/testdata/feedback.csv
 //
-// Everything is published through one protected base, unit × month
-// (package scoring's disclosure control), and only for closed months:
-// through the end of the month before the latest response, or -through.
-// The secret of the perturbation is read from the file -secret-file or
-// the environment variable PALAUTE_SECRET; keep it the same for every
-// build from the same data.
+// Everything is published through the one protected base, region ×
+// provider × unit × month (package scoring's disclosure control), and
+// only for closed months: through the end of the month before the latest
+// response, or -through. Comments are shown only from published months
+// in which the unit's own figures rest on enough answers. The secret of
+// the perturbation is read from the file -secret-file or the environment
+// variable PALAUTE_SECRET and is required: make one once with
+//
+//	head -c 32 /dev/urandom > secret
+//
+// and keep it the same for every build from the same data.
 package main
 
 import (
@@ -31,7 +36,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 	_ "time/tzdata" // Europe/Helsinki on machines without a zone database; a program decides this, not the library
 
 	"github.com/palaute/palaute/catalogue"
@@ -45,7 +49,7 @@ import (
 func main() {
 	lang := flag.String("lang", "fi", "language: fi, sv or en")
 	out := flag.String("out", "site", "output directory")
-	through := flag.String("through", "", "last day published, the end of a month (default: the end of the month before the latest response)")
+	through := flag.String("through", "", "last day published, the end of a month (default: the end of the month before the latest month in the data)")
 	secretFile := flag.String("secret-file", "", "file with the secret of the perturbation (or PALAUTE_SECRET)")
 	namesFile := flag.String("names", "", "CSV file (code,name) with the names of regions, providers and units")
 	flag.Parse()
@@ -88,21 +92,22 @@ func readNames(path string) (map[string]string, error) {
 	return report.ReadNames(f)
 }
 
+// readSecret returns the secret from a file or PALAUTE_SECRET, or an
+// error saying how to make one.
 func readSecret(file string) ([]byte, error) {
-	if file == "" {
-		return []byte(os.Getenv("PALAUTE_SECRET")), nil
+	b, from := []byte(os.Getenv("PALAUTE_SECRET")), "PALAUTE_SECRET"
+	if file != "" {
+		var err error
+		if b, err = os.ReadFile(file); err != nil {
+			return nil, err
+		}
+		from = "secret file " + file
 	}
-	b, err := os.ReadFile(file)
-	if err == nil && len(bytes.TrimSpace(b)) == 0 {
-		err = fmt.Errorf("secret file %s is empty", file)
+	b = bytes.TrimSpace(b)
+	if len(b) < scoring.MinSecret {
+		return nil, fmt.Errorf("%s holds %d bytes: the site needs a secret of at least %d bytes that keys the noise; make one once with `head -c 32 /dev/urandom > secret`, keep it private and use it for every build from the same data (-secret-file secret)", from, len(b), scoring.MinSecret)
 	}
-	return bytes.TrimSpace(b), err
-}
-
-// comment is a unit's comment with its time, to keep the latest.
-type comment struct {
-	at   time.Time
-	text string
+	return b, nil
 }
 
 // collector is what one reading goroutine gathers: tallies by the base,
@@ -110,8 +115,7 @@ type comment struct {
 // goroutine its own, so it needs no locking.
 type collector struct {
 	raw      *scoring.Tallies
-	comments map[string][]comment
-	latest   time.Time
+	comments map[string][]report.Comment
 }
 
 func (c *collector) Accept(r survey.Response) error {
@@ -119,10 +123,7 @@ func (c *collector) Accept(r survey.Response) error {
 		return err
 	}
 	if r.Comment != "" {
-		c.comments[r.Unit] = append(c.comments[r.Unit], comment{r.Submitted, r.Comment})
-	}
-	if r.Submitted.After(c.latest) {
-		c.latest = r.Submitted
+		c.comments[r.Unit] = append(c.comments[r.Unit], report.Comment{Submitted: r.Submitted, Text: r.Comment})
 	}
 	return nil
 }
@@ -137,13 +138,13 @@ func read(path string, log io.Writer) (*collector, survey.Summary, error) {
 	dec := survey.NewCSVDecoder(file)
 	problems := &survey.ProblemLog{W: log} // the first problems, then a count
 	parts, err := survey.Read(context.Background(), dec, func() *collector {
-		return &collector{raw: scoring.NewTallies(base), comments: map[string][]comment{}}
+		return &collector{raw: scoring.NewTallies(base), comments: map[string][]report.Comment{}}
 	}, problems.Add)
 	problems.Close()
 	if err != nil {
 		return nil, dec.Summary(), err
 	}
-	all := &collector{raw: scoring.NewTallies(base), comments: map[string][]comment{}}
+	all := &collector{raw: scoring.NewTallies(base), comments: map[string][]report.Comment{}}
 	for _, p := range parts {
 		if err := all.raw.Merge(p.raw); err != nil {
 			return nil, dec.Summary(), err
@@ -151,53 +152,46 @@ func read(path string, log io.Writer) (*collector, survey.Summary, error) {
 		for u, cs := range p.comments {
 			all.comments[u] = append(all.comments[u], cs...)
 		}
-		if p.latest.After(all.latest) {
-			all.latest = p.latest
-		}
 	}
 	return all, dec.Summary(), nil
 }
 
 // base is the grouping of the portal's protected base: every page adds
 // up these cells.
-var base = scoring.Grouping{By: []scoring.Dimension{scoring.ByRegion, scoring.ByProvider, scoring.ByUnit}, Period: scoring.Month}
+var base = scoring.ProtectedBase()
 
 // widgetMonths is the length of the widgets' window.
 const widgetMonths = 3
 
 func build(path string, c config, outDir string, log io.Writer) error {
-	helsinki, err := survey.Helsinki()
-	if err != nil {
-		return err
-	}
 	got, summary, err := read(path, log)
 	if err != nil {
 		return err
 	}
-	raw, comments, latest := got.raw, got.comments, got.latest
+	raw, comments := got.raw, got.comments
 	fmt.Fprintln(log, summary)
 	if summary.Accepted == 0 {
 		return errors.New("nothing could be read")
 	}
-	// Publish closed months only: a month still receiving answers would
-	// be published again, perturbed anew, on every build.
-	first := scoring.DateOf(latest.In(helsinki))
-	through := scoring.Date{Year: first.Year, Month: first.Month, Day: 1}.AddDays(-1)
+	// Publish closed months only (by default every month before the
+	// latest in the data): a month still receiving answers would be
+	// published again, perturbed anew, on every build.
+	p := scoring.Protection{Secret: c.secret}
 	if c.through != "" {
-		if through, err = scoring.ParseDate(c.through); err != nil {
+		if p.Through, err = scoring.ParseDate(c.through); err != nil {
 			return err
 		}
 	}
-	if len(c.secret) == 0 {
-		fmt.Fprintln(log, "portal: no secret (-secret-file or PALAUTE_SECRET): the perturbation is only as secret as the response IDs")
-	}
-	monthly, err := scoring.Protect(raw, scoring.CatalogueScales(catalogue.Default()), scoring.Protection{Through: through, Secret: c.secret})
+	monthly, err := scoring.Protect(raw, scoring.CatalogueScales(catalogue.Default()), p)
 	if err != nil {
 		return err
 	}
+	resolved, _ := monthly.Protection()
+	through := resolved.Through
 	if monthly.Len() == 0 {
 		return fmt.Errorf("no closed month through %s to publish", through)
 	}
+	fmt.Fprintf(log, "portal: published through %s\n", through)
 	rolling, err := monthly.Aggregate(scoring.Aggregation{By: []scoring.Dimension{scoring.ByUnit}, Period: scoring.Rolling, Window: widgetMonths, End: through})
 	if err != nil {
 		return err
@@ -261,15 +255,7 @@ func build(path string, c config, outDir string, log io.Writer) error {
 	var widgets []report.WidgetPayload
 	for _, p := range providers {
 		for _, unit := range unitsOf[p] {
-			cs := comments[unit]
-			// Newest first; the text decides between equal times, whatever order
-			// the parallel read gathered them in.
-			slices.SortFunc(cs, func(a, b comment) int { return cmp.Or(b.at.Compare(a.at), strings.Compare(a.text, b.text)) })
-			var texts []string
-			for _, c := range cs {
-				texts = append(texts, c.text)
-			}
-			doc, err := report.UnitReport(report.UnitInput{Monthly: monthly, Unit: unit, Comments: texts}, unitOpts)
+			doc, err := report.UnitReport(report.UnitInput{Monthly: monthly, Unit: unit, Comments: comments[unit]}, unitOpts)
 			if err != nil {
 				return err
 			}

@@ -14,10 +14,13 @@ import (
 	"github.com/palaute/palaute/report"
 )
 
+// testSecret is the county's secret in the tests.
+var testSecret = []byte("the portal tests' secret of the county")
+
 func TestPortal(t *testing.T) {
 	dir := t.TempDir()
 	var log bytes.Buffer
-	if err := build("../testdata/feedback.csv", config{lang: i18n.Swedish}, dir, &log); err != nil {
+	if err := build("../testdata/feedback.csv", config{lang: i18n.Swedish, secret: testSecret}, dir, &log); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(log.String(), "600 accepted") {
@@ -118,7 +121,7 @@ func TestHostileUnitCodes(t *testing.T) {
 	}
 	site := filepath.Join(root, "deep", "site")
 	var log bytes.Buffer
-	if err := build(file, config{lang: i18n.Finnish}, site, &log); err != nil {
+	if err := build(file, config{lang: i18n.Finnish, secret: testSecret}, site, &log); err != nil {
 		t.Fatalf("build: %v\n%s", err, log.String())
 	}
 	err = filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
@@ -139,5 +142,24 @@ func TestHostileUnitCodes(t *testing.T) {
 	pages, _ := filepath.Glob(filepath.Join(site, "units", "*.html"))
 	if len(pages) != 8 {
 		t.Fatalf("%d unit pages, want 8: %v", len(pages), pages)
+	}
+}
+
+// TestSecretRequired: the site is not built without a secret of at
+// least 16 bytes, and the error says how to make one.
+func TestSecretRequired(t *testing.T) {
+	t.Setenv("PALAUTE_SECRET", "")
+	dir := t.TempDir()
+	short := filepath.Join(dir, "secret")
+	if err := os.WriteFile(short, []byte("too short\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"", short} {
+		if _, err := readSecret(file); err == nil || !strings.Contains(err.Error(), "head -c 32 /dev/urandom > secret") {
+			t.Errorf("secret file %q: %v", file, err)
+		}
+	}
+	if err := build("../testdata/feedback.csv", config{lang: i18n.Finnish}, filepath.Join(dir, "site"), io.Discard); err == nil {
+		t.Error("a site was built without a secret")
 	}
 }

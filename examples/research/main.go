@@ -4,10 +4,12 @@
 //
 //	go run ./examples/research examples/testdata/feedback.csv
 //
-// It tallies the responses by unit and channel, protects the tallies as
-// anything published must be (package scoring's disclosure control: the
-// figures printed are computed from the protected counts, and their
-// intervals include the perturbation), and asks three questions:
+// It tallies the responses by unit and channel and asks three questions.
+// This is analysis inside the organisation, on the raw counts: the
+// answers by channel are a split the protected base of publications does
+// not have (package scoring's disclosure control publishes by region,
+// provider, unit and month only), so nothing it prints is for
+// publication, and it says so:
 //
 //  1. How do SMS and kiosk answers differ? (index by channel, and the
 //     difference with its interval)
@@ -56,13 +58,10 @@ func run(in io.Reader, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, dec.Summary())
+	fmt.Fprintln(out, "internal analysis of raw counts: not protected, not for publication")
 	cat := catalogue.Default()
 	scales := scoring.CatalogueScales(cat)
-	// The secret of the perturbation; see scoring.Protection.
-	tallies, err := scoring.Protect(raw, scales, scoring.Protection{Secret: []byte(os.Getenv("PALAUTE_SECRET"))})
-	if err != nil {
-		return err
-	}
+	tallies := raw
 	scale, err := cat.Scale("recommend-0-10")
 	if err != nil {
 		return err
@@ -79,10 +78,6 @@ func run(in io.Reader, out io.Writer) error {
 	}
 	for _, r := range channels {
 		ind, _ := r.Indicator("recommend", scoring.Index)
-		if ind.Suppressed != scoring.Published {
-			fmt.Fprintf(out, "%-6s too few answers to show\n", r.Key.Channel)
-			continue
-		}
 		fmt.Fprintf(out, "%-6s n %5d  index %6.1f  95%% %6.1f … %5.1f\n", r.Key.Channel, ind.N, ind.Estimate, ind.Interval.Low, ind.Interval.High)
 	}
 	if d, ok := scoring.CompareGroups(byChannel[survey.ChannelSMS], byChannel[survey.ChannelKiosk], "recommend", scale, scoring.CompareOptions{}); ok {
@@ -109,7 +104,7 @@ func run(in io.Reader, out io.Writer) error {
 	}
 	for _, r := range units {
 		ind, _ := r.Indicator("recommend", scoring.Index)
-		if !ind.Valid || ind.Suppressed != scoring.Published {
+		if !ind.Valid {
 			continue
 		}
 		counts = append(counts, ind.IndexCounts())
