@@ -145,7 +145,9 @@ func shownComments(in UnitInput, o Options) []string {
 	}
 	cs := slices.Clone(in.Comments)
 	// Newest first; the text decides between equal times.
-	slices.SortFunc(cs, func(a, b Comment) int { return cmp.Or(b.Submitted.Compare(a.Submitted), strings.Compare(a.Text, b.Text)) })
+	slices.SortFunc(cs, func(a, b Comment) int {
+		return cmp.Or(b.Submitted.Compare(a.Submitted), strings.Compare(a.Text, b.Text))
+	})
 	var out []string
 	seen := map[string]bool{}
 	for _, c := range cs {
