@@ -33,68 +33,69 @@
 // # Disclosure control
 //
 // Figures for publication come from protected tallies: [Protect] turns
-// the tallies of a fixed base (say region × provider × unit × month) into
-// protected ones, and every published figure is added up from them
-// ([Tallies.Aggregate], [Tallies.Select], [Score], [ComparePeers],
-// [Standardize], and package report, which refuses raw tallies unless a
-// report is declared internal).
+// the tallies of the one protected base, region × provider × unit ×
+// calendar month ([ProtectedBase]), into protected ones, and every
+// published figure is added up from them ([Tallies.Aggregate],
+// [Tallies.Select], [Score], [ComparePeers], and package report, which
+// refuses raw tallies unless a report is declared internal). METHODS.md
+// beside this file says exactly how, so that a statistician can reproduce
+// every published figure, and what was measured.
 //
-// Threat model. The attacker holds every output ever produced from the
-// same data: every grouping and combination of dimensions, every period
-// and rolling window end date, totals, organisation roll-ups, unit
-// reports and widgets, over any number of runs. They combine them by
-// addition, subtraction, linear algebra and interval arithmetic over the
-// integers. They know the mechanism and its parameters (the thresholds
-// and the noise bound) but not the secret (Protection.Secret) or the
-// response IDs.
+// Threat model. The attacker holds every output ever published from the
+// same responses, by any number of publishers (a county, its regional
+// offices, a vendor) and rounds: every table, period, rolling window,
+// total, unit report and widget. He combines them by arithmetic, linear
+// algebra and averaging; he can submit responses of his own through the
+// open channels (web form, QR codes, kiosks, paper), in any number and at
+// any time, knows their answers and sees every republication; he knows
+// the mechanism and its parameters but not the secret.
 //
-// Mechanism. A base cell is one item in one group of the base. Its
-// substantive answers, and apart from them its can't-say answers, are
-// published exactly when there are at least ExactFrom of them (default
-// 10); in a smaller part every non-zero count (of each band of the
-// recommendation question, of each value of other scales) moves by a
-// noise between
-// −min(count, Noise) and +Noise (default 2) with mean 0, every value
-// possible, chosen by the cell key of the cell-key method (the sum of the
-// cell's record keys, hashed with the secret): the same responses get the
-// same noise in every output and run (Australian Bureau of Statistics,
-// TableBuilder; the 2021 European census). Zero counts stay zero. Every
-// published figure is a sum of protected base cells, never a separate
-// perturbation of its own: independent noise on overlapping outputs is
-// what averaging attacks undo (Asghar and Kaafar, PETS 2020). A figure is
-// hidden when fewer than MinAnswers (default 5) of its answers are
-// certain from what is published (the protected counts minus the noise
-// they may carry): the decision is made from published numbers only,
-// because a decision on the unperturbed counts would itself tell the
-// attacker something that, with the protected counts, can pin a hidden
-// cell. Intervals include the variance of the noise. Responses of a
-// group, cell keys and the counts of hidden figures are not published.
+// Mechanism. One base for every publisher: a second base (regions alone,
+// units by channel, days) would be a second, differently perturbed look
+// at the same answers, so Protect refuses any other. Tallies count which
+// answers came through gated channels ([IsGated]: text-message
+// invitations, phone interviews, staff devices), where nobody can add
+// answers at will. In each cell (an item in a unit's month) the
+// substantive answers, and apart from them the can't-say answers, are
+// exact when at least ExactFrom (11) of them are gated; in any other part
+// every count, zeros included, moves by a centred binomial noise of
+// variance Noise/2 (Noise 6), the sum of two halves keyed by the secret:
+// one by the place (unit, month, item, category), one by the records
+// (the cell key, a sum of hashes of the response IDs: the same answers
+// get the same noise in every table). Answers added later redraw only the
+// record-keyed half, so averaging republications never removes the
+// place-keyed one. A figure is published only when at least MinAnswers
+// (5) of its answers are certainly gated, so an attacker's own answers
+// through open channels never carry a figure into publication nor make a
+// cell exact. Intervals include the noise's variance; comparisons add it
+// and skip noisy figures under 20 answers; comments are shown only from
+// published months whose figures rest on CommentMin (10) gated answers.
+// The secret is required: without it the noise is public.
 //
-// Guarantee. Everything published is a function of the protected base,
-// so no combination of outputs tells more than the protected base does;
-// an attacker who knew every protected count would still, for every
-// hidden figure and each of its true counts (n and each band), be left
-// with at least Noise + 1 possible values (the protection interval): a
-// count published as y was between max(1, y − Noise) and y + Noise, a
-// zero between 0 and Noise. Knowing that a part of a cell is small (it
-// may add up to less than ExactFrom) caps its counts, but never below
-// Noise + 1 values for a hidden figure: a hidden figure has fewer than
-// MinAnswers certain answers in each part, and ExactFrom is at least
-// MinAnswers + Noise. (Protecting can't-say answers apart is what makes
-// this hold: a cell of 9 can't-say and 2 other answers is exact as a
-// whole, and treating it as one part let the cap pin the 2.) Published
-// figures have at least MinAnswers true answers. What remains visible: a positive
-// protected count of a hidden figure tells that somebody gave an answer
-// in that band (zeros stay zero, as in the cell-key method), and a cell
-// published again after late answers changed it is a second look at it
-// (Protection.Through publishes closed periods only). Choosing a finer
-// base (more dimensions, days) makes more cells small and adds noise.
+// Guarantee. Everything published is a sum of the protected base, so no
+// combination of outputs, by one publisher or several sharing the
+// secret, tells more than the protected base does. No published figure
+// rests on fewer than MinAnswers gated answers. An attacker who knows
+// every protected count, and his own answers, names a lone respondent's
+// band (the only genuine answer to an item in a unit's month) little more
+// often than by guessing the commonest band: METHODS.md gives the figures
+// of the attack tests (gains of at most 0.03 per item, 0.06 combining a
+// respondent's items). What stays visible: how many answers of a cell
+// came through gated channels; a draw at the edge of the bounded noise
+// (about 1 in 4 096 per count) can still make one band certain.
+// Residuals, by design: two publishers with different secrets give two
+// looks at every small cell; answers stuffed through a gated channel count
+// as gated; months republished after late answers get new record-keyed
+// noise (Protection.Through publishes closed months only).
 //
-// [Audit] is the attacker: over a base and every release made from it,
-// it checks that each published count is the sum of the base, recovers
-// what linear algebra can recover, and bounds each hidden count (by the
-// mechanism for protected bases, by linear programs for exact
-// publications). Counties can run it over what their portals publish.
+// [Audit] is the attacker: over every publication made from the same
+// responses (several bases, publishers and rounds, with the attacker's
+// own answers), it checks that each published figure is a sum of its
+// base, derives what linear algebra can from exact publications, and,
+// given the genuine responses, counts figures resting on too few genuine
+// answers and guesses every lone respondent's band from the posterior
+// under the mechanism. Counties can run it over what their portals
+// publish.
 //
 // # Comparison and standardization
 //
@@ -110,13 +111,17 @@
 // computed in the tail (2Φ(−|z|) as erfc) and keep their precision down
 // to about 1e-300. Holm or Benjamini–Hochberg adjustment (CompareOptions)
 // runs within a Family: per item and period by default, or across
-// periods; hidden groups are never compared, so never in a family. Ranks
+// periods; hidden groups are never compared, so never in a family, and
+// protected figures with noise are compared from [DefaultNoisyFrom]
+// answers (CompareOptions.NoisyFrom). Ranks
 // are not offered. Funnel limits, overdispersion and the reliability of
 // differences between units are in package stat too. Standardize adjusts
 // a unit's figure to a reference mix of strata (channel, role, language),
 // since SMS and kiosk answers differ systematically; ReferenceMix weights
 // strata by the figure's own denominators, so a population standardized
-// to its own mix keeps its crude figure.
+// to its own mix keeps its crude figure. Strata are respondent attributes
+// the protected base does not split by: standardization is for raw,
+// internal tallies.
 //
 // # Management
 //
