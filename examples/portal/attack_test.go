@@ -36,6 +36,9 @@ import (
 // 0.10. No page may show a comment of the open month, or of a month in
 // which the unit's figures rest on fewer than 10 gated answers.
 func TestAttackPortal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the attack builds a site of 50 units and attacks it")
+	}
 	dir := t.TempDir()
 	cfg := synth.Config{Responses: 2500, Units: 10, SmallUnits: 40, Seed: 31337, Days: 181}
 	csvPath := filepath.Join(dir, "feedback.csv")
