@@ -280,7 +280,7 @@ func TestBuildNeedsProtection(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := string(render(t, tbl.Markdown))
-	if !strings.Contains(md, "INTERNAL: the figures are not protected") || strings.Contains(md, "Disclosure control:") || !strings.Contains(md, "tandardized to a common channel mix") {
+	if !strings.Contains(md, "INTERNAL: the figures are not protected") || strings.Contains(md, "Disclosure control:") || !strings.Contains(md, "tandardized to a common mix (collection channel).") {
 		t.Errorf("internal footer:\n%s", md)
 	}
 	if h := strings.SplitN(string(render(t, tbl.CSV)), "\n", 2)[0]; !strings.HasSuffix(h, ",standardized,standardized_low,standardized_high") {

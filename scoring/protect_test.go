@@ -714,3 +714,55 @@ func TestProtectedIntervalCoverage(t *testing.T) {
 		t.Errorf("coverage of 95 %% intervals: index %.3f, share %.3f", ci, cs)
 	}
 }
+
+// TestRestKeepsNoiseVariance: a unit whose protected counts add up to
+// zero or less is still a group with its noise's variance, and the rest
+// of every peer it is compared with carries that variance: the p-value of
+// ComparePeers equals the test computed by hand from the sum of the other
+// units' cells, variances included.
+func TestRestKeepsNoiseVariance(t *testing.T) {
+	var rs []survey.Response
+	for i := range 60 { // a big unit, exact
+		rs = append(rs, response(fmt.Sprint("big", i), "big", 3, survey.ChannelSMS, survey.Answer{Item: "recommend", Value: 5 + i%6}))
+	}
+	for u := range 40 { // lone respondents
+		rs = append(rs, response(fmt.Sprint("lone", u), fmt.Sprint("lone", u), 3, survey.ChannelSMS, survey.Answer{Item: "recommend", Value: 9}))
+	}
+	p := protection()
+	p.Through = Date{2025, 3, 31}
+	base, err := Protect(tally(t, baseGrouping, rs), defaultScales, p)
+	require.NoError(t, err)
+	groups := base.Groups()
+	nonPositive := 0
+	var rest Tally
+	var restPert Perturbation
+	for _, g := range groups {
+		tl, ok := g.Items["recommend"]
+		require.True(t, ok, "unit %s lost its cell", g.Key.Unit)
+		if tl.Answers() <= 0 {
+			nonPositive++
+		}
+		if g.Key.Unit != "big" {
+			rest.add(tl)
+			restPert.add(g.Perturbation["recommend"])
+		}
+	}
+	require.NotZero(t, nonPositive, "no lone unit's counts added up to zero or less; the test proves nothing")
+	s, _ := defaultScales(adult, "recommend")
+	var got *Comparison
+	for _, c := range ComparePeers(groups, ByUnit, defaultScales, CompareOptions{NoisyFrom: 1}) {
+		if c.Key.Unit == "big" {
+			got = &c
+		}
+	}
+	require.NotNil(t, got, "the big unit was not compared")
+	big := groups[slices.IndexFunc(groups, func(g Group) bool { return g.Key.Unit == "big" })]
+	own, vOwn, _ := headline("recommend", big.Items["recommend"], big.Perturbation["recommend"], s, &Protection{MinAnswers: 5}, Options{})
+	ref, vRest, ok := headline("recommend", rest, restPert, s, &Protection{MinAnswers: 5}, Options{})
+	require.True(t, ok)
+	require.NotZero(t, vRest)
+	want := compare(own, ref, CompareOptions{}.test(vOwn+vRest))
+	if math.Abs(got.P-want.P) > 1e-15 || got.Test != want.Test {
+		t.Errorf("p %v (%s), by hand %v (%s)", got.P, got.Test, want.P, want.Test)
+	}
+}
