@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -462,6 +463,78 @@ func TestDecodeMemoryBounded(t *testing.T) {
 		t.Logf("%s: %d kB decoded with %d kB allocated (%.1f×)", c.name, len(c.data)>>10, alloc>>10, float64(alloc)/float64(len(c.data)))
 		if alloc > c.factor*uint64(len(c.data)) {
 			t.Errorf("%s: %d kB allocated for %d kB of input, more than %d×", c.name, alloc>>10, len(c.data)>>10, c.factor)
+		}
+	}
+}
+
+// TestUnknownZoneSaid: serialized tallies naming a zone the database does
+// not know are refused as a format error that says the zone loader's
+// reason.
+func TestUnknownZoneSaid(t *testing.T) {
+	data := `{"format":"palaute-tallies/3","grouping":{"by":["unit"],"period":"month","location":"Mars/Olympus_Mons"},"groups":[]}`
+	var tl Tallies
+	err := json.Unmarshal([]byte(data), &tl)
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "unknown time zone Mars/Olympus_Mons") {
+		t.Errorf("error %v", err)
+	}
+}
+
+// worstBinary returns binary tallies of groups (by unit) with items
+// each, every item counted once with the shortest encoding the form
+// allows: the most tallies per byte of input.
+func worstBinary(groups, items int) []byte {
+	b := []byte(binaryMagic)
+	gj, _ := json.Marshal(groupingJSON{Grouping{By: []Dimension{ByUnit}, Period: Month}, "Europe/Helsinki"})
+	b = appendBytes(b, gj)
+	b = binary.AppendUvarint(b, uint64(items))
+	for k := range items {
+		b = appendBytes(b, []byte(fmt.Sprint(k)))
+	}
+	b = binary.AppendUvarint(b, uint64(groups))
+	for i := range groups {
+		for _, s := range []string{"", "", fmt.Sprint(i), "", "i", "v"} {
+			b = appendBytes(b, []byte(s))
+		}
+		b = append(b, 0, 0, 0, byte(Month))
+		b = append(binary.AppendUvarint(b, 2025), 3, 1)
+		b = append(binary.AppendUvarint(b, 2025), 3, 31)
+		b = binary.AppendUvarint(b, uint64(items)) // responses
+		for k := range items {
+			b = binary.AppendUvarint(b, uint64(k+1))
+			b = binary.AppendUvarint(b, 1<<9) // one count, of value 9
+			b = binary.AppendUvarint(b, 1)
+			b = binary.AppendUvarint(b, 0) // no gated counts
+			b = binary.LittleEndian.AppendUint64(b, 7)
+		}
+		b = binary.AppendUvarint(b, 0)
+	}
+	return b
+}
+
+// TestBinaryDecodeAllocationBounded: whatever the shape of binary
+// tallies — many groups of one item, or groups of many items, valid or
+// refused at their last byte — decoding allocates at most 25 times their
+// size (the documented bound; a tally takes 264 bytes, and its shortest
+// encoding 13). Before the groups' slices were sized exactly, groups of
+// 200 items allocated 60 times.
+func TestBinaryDecodeAllocationBounded(t *testing.T) {
+	for _, shape := range []struct{ groups, items int }{{20_000, 1}, {100, 200}, {20, 4000}} {
+		data := worstBinary(shape.groups, shape.items)
+		for _, in := range [][]byte{data, append(slices.Clone(data), 1)} {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			var x Tallies
+			err := x.UnmarshalBinary(in)
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%d groups of %d items: %d kB, %d kB allocated (%.1f×), error %v", shape.groups, shape.items, len(in)>>10, alloc>>10, float64(alloc)/float64(len(in)), err)
+			if (len(in) > len(data)) != (err != nil) {
+				t.Errorf("error %v", err)
+			}
+			if alloc > 25*uint64(len(in)) {
+				t.Errorf("%d groups of %d items: %.1f times the input allocated", shape.groups, shape.items, float64(alloc)/float64(len(in)))
+			}
 		}
 	}
 }
