@@ -433,3 +433,29 @@ func TestUnitPeerRowIsTheComparison(t *testing.T) {
 		}
 	}
 }
+
+// TestComparisonTestsTheFigureShown: with can't-say answers in the
+// shares' denominators, every comparison is of the share the cell shows
+// (once 38 cells of this fixture showed one share and the difference and
+// p-value of another).
+func TestComparisonTestsTheFigureShown(t *testing.T) {
+	tl, names := fixture(t)
+	for _, policy := range []scoring.CantSayPolicy{scoring.ExcludeCantSay, scoring.IncludeCantSay} {
+		tbl, err := Build(tl.WithoutPeriods(), Options{By: []scoring.Dimension{scoring.ByUnit}, Names: names, CompareWithin: scoring.ByUnit,
+			Scoring: scoring.Options{CantSay: policy}})
+		require.NoError(t, err)
+		compared := 0
+		for _, r := range tbl.Rows {
+			for _, c := range r.Cells {
+				if c.Comparison == nil || c.Comparison.Label == scoring.NotCompared {
+					continue
+				}
+				compared++
+				if c.Comparison.Estimate != c.Indicator.Estimate {
+					t.Errorf("policy %d, %v %s: the cell shows %v, the comparison tested %v", policy, r.Key.Unit, c.Indicator.Item, c.Indicator.Estimate, c.Comparison.Estimate)
+				}
+			}
+		}
+		require.Greater(t, compared, 20)
+	}
+}
