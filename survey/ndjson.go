@@ -76,7 +76,9 @@ func (s *ndjsonLines) next(e *engine, rec *record) (*ValidationError, error) {
 }
 
 // parseNDJSON reads one line's object into rec, or reports why it is not
-// a record.
+// a record. It has no side effects on the decoder: the keys it ignores
+// are listed in rec.ignored for the caller to note (outside any lock of
+// the duplicate check; see the lock order in read.go).
 func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 	fields, err := objectFields(line, e.lim.Fields)
 	if err != nil {
@@ -101,7 +103,7 @@ func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 			if like := e.ndjsonLookalike(name); like != "" && (!isMeta(like) || !hasKey(e, fields, like)) {
 				fail(&ValidationError{Field: clip.Text(f.key, 80), Err: ErrUnknownField, Want: ndjsonWant(like)})
 			}
-			e.d.ignore(f.key)
+			rec.ignored = append(rec.ignored, f.key)
 			continue
 		}
 		str, err := jsonText(e, f.value)
@@ -112,6 +114,26 @@ func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 		rec.meta[i] = []byte(str)
 	}
 	return nil
+}
+
+// ndjsonID reads the ID of a line that parseNDJSON read as a record
+// before, for the duplicate check: the same fields, key mapping and
+// string rule, and nothing else (no lookalikes, no bookkeeping, no locks).
+func ndjsonID(e *engine, line []byte) ([]byte, error) {
+	fields, err := objectFields(line, e.lim.Fields)
+	if err != nil {
+		return nil, err
+	}
+	var id []byte
+	for _, f := range fields {
+		if metaIndex(e.d.Mapping.column(f.key)) != fID {
+			continue
+		}
+		if str, err := jsonText(e, f.value); err == nil {
+			id = []byte(str) // as parseNDJSON: a bad value leaves the field as it was
+		}
+	}
+	return id, nil
 }
 
 // ndjsonLookalike returns the known name an unknown key resembles (see
