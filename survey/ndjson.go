@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"unicode/utf8"
 
 	"github.com/palaute/palaute/internal/clip"
+	"github.com/palaute/palaute/internal/jsonstrict"
 )
 
 // NewNDJSONDecoder returns a decoder of NDJSON: one JSON object a line with
@@ -174,15 +175,17 @@ func jsonText(e *engine, v json.RawMessage) (string, error) {
 	if string(v) == "null" {
 		return "", nil
 	}
-	if !utf8.Valid(v) {
-		return "", ErrInvalidUTF8
-	}
-	if len(v) > e.lim.FieldBytes+2 {
-		return "", fmt.Errorf("%w: longer than %d bytes", ErrSyntax, e.lim.FieldBytes)
-	}
-	var str string
-	if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &str) != nil {
+	if len(v) == 0 || v[0] != '"' {
 		return "", ErrSyntax
+	}
+	str, err := jsonstrict.String(v)
+	switch {
+	case errors.Is(err, jsonstrict.ErrInvalidUTF8):
+		return "", ErrInvalidUTF8
+	case err != nil:
+		return "", ErrSyntax
+	case len(str) > e.lim.FieldBytes:
+		return "", fmt.Errorf("%w: longer than %d bytes", ErrSyntax, e.lim.FieldBytes)
 	}
 	return str, nil
 }
