@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/palaute/palaute/internal/clip"
+	"github.com/palaute/palaute/internal/csvscan"
 	"github.com/palaute/palaute/internal/jsonstrict"
 )
 
@@ -184,7 +186,7 @@ func jsonText(e *engine, v json.RawMessage) (string, error) {
 		return "", ErrInvalidUTF8
 	case err != nil:
 		return "", ErrSyntax
-	case len(str) > e.lim.FieldBytes:
+	case !e.lim.FieldFits(len(str)):
 		return "", fmt.Errorf("%w: longer than %d bytes", ErrSyntax, e.lim.FieldBytes)
 	}
 	return str, nil
@@ -223,22 +225,77 @@ func clipped(v []byte) string { return clip.Text(string(v), 80) }
 
 // NDJSONEncoder writes responses as NDJSON, one object a line, in the
 // format [NewNDJSONDecoder] reads. Contact requests are not part of a
-// [Response] and are never written.
+// [Response] and are never written. Set its fields before the first
+// Encode.
+//
+// What it writes, a decoder with the same Limits reads back to the same
+// value: a response the decoder would refuse for its form (text that is
+// not valid UTF-8, which JSON would carry as U+FFFD; a text over
+// Limits.FieldBytes; a line over Limits.RecordBytes, escapes counted;
+// more answers than Limits.Fields; an item answered twice) is not
+// written, and Encode says why.
 type NDJSONEncoder struct {
+	// Limits are those of the decoder that will read the output; zero
+	// fields take the decoder's defaults.
+	Limits Limits
+
+	w   io.Writer
+	buf bytes.Buffer
 	enc *json.Encoder
 }
 
 // NewNDJSONEncoder returns an encoder writing to w.
 func NewNDJSONEncoder(w io.Writer) *NDJSONEncoder {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return &NDJSONEncoder{enc: enc}
+	e := &NDJSONEncoder{w: w}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
 }
 
 // Encode writes one response as a line.
 func (e *NDJSONEncoder) Encode(r Response) error {
+	lim := e.Limits.scan()
+	if err := writable(r, lim); err != nil {
+		return err
+	}
+	e.buf.Reset()
 	if err := e.enc.Encode(r); err != nil {
-		return fmt.Errorf("survey: encoding response %q: %w", r.ID, err)
+		return fmt.Errorf("survey: encoding response %q: %w", clip.Text(r.ID, 80), err)
+	}
+	if line := e.buf.Len() - 1; line > lim.RecordBytes {
+		return fmt.Errorf("survey: response %q: %w: its line would be %d bytes, over the reader's limit of %d (Limits.RecordBytes)", clip.Text(r.ID, 80), ErrMalformed, line, lim.RecordBytes)
+	}
+	if _, err := e.w.Write(e.buf.Bytes()); err != nil {
+		return fmt.Errorf("survey: writing response %q: %w", clip.Text(r.ID, 80), err)
+	}
+	return nil
+}
+
+// writable reports why a reader with limits lim would refuse r's form,
+// whatever the format: text that is not valid UTF-8 or over the field
+// limit, more answers than fields, an item answered twice.
+func writable(r Response, lim csvscan.Limits) error {
+	for _, f := range [...]struct{ name, s string }{
+		{"id", r.ID}, {"region", r.Region}, {"provider", r.Provider}, {"unit", r.Unit}, {"service", r.Service}, {"comment", r.Comment},
+	} {
+		switch {
+		case !utf8.ValidString(f.s):
+			return fmt.Errorf("survey: response %q: %s: %w", clip.Text(r.ID, 80), f.name, ErrInvalidUTF8)
+		case !lim.FieldFits(len(f.s)):
+			return fmt.Errorf("survey: response %q: %s: %w: %d bytes, over the reader's limit of %d (Limits.FieldBytes)", clip.Text(r.ID, 80), f.name, ErrSyntax, len(f.s), lim.FieldBytes)
+		}
+	}
+	if len(r.Answers) > lim.Fields {
+		return fmt.Errorf("survey: response %q: %w: %d answers, over the reader's limit of %d (Limits.Fields)", clip.Text(r.ID, 80), ErrMalformed, len(r.Answers), lim.Fields)
+	}
+	var items jsonstrict.Keys
+	for _, a := range r.Answers {
+		switch {
+		case !utf8.ValidString(a.Item):
+			return fmt.Errorf("survey: response %q: item %q: %w", clip.Text(r.ID, 80), clip.Text(a.Item, 80), ErrInvalidUTF8)
+		case items.Add(a.Item):
+			return fmt.Errorf("survey: response %q: item %q: %w", clip.Text(r.ID, 80), clip.Text(a.Item, 80), ErrDuplicateAnswer)
+		}
 	}
 	return nil
 }

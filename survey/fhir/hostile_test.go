@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/palaute/palaute/i18n"
@@ -300,6 +301,69 @@ func BenchmarkHostile(b *testing.B) {
 				}
 				b.ReportMetric(float64(n), "reply-bytes")
 			})
+		}
+	}
+}
+
+// TestWriterReadBack: what NewResponse writes, the importer reads back to
+// the same submission, with comments of every kind of character up to
+// and past the size an importer takes, contact details at and past their
+// maxLength, and invalid UTF-8; what the importer would refuse (or read
+// as something else), NewResponse refuses.
+func TestWriterReadBack(t *testing.T) {
+	v := validator(t)
+	im := &Importer{Validator: v, Options: Options{Contact: true}}
+	q, err := NewQuestionnaire(v.Templates["vasa-halsostation"], Options{Contact: true})
+	require.NoError(t, err)
+	var cases []survey.Submission
+	for _, class := range []string{"x", "ä", "\u2028", "\x01", "\"", "\\", "<", "\r\n", "😀"} {
+		for _, n := range []int{100, DefaultMaxBytes / 6, DefaultMaxBytes/6 + 100, DefaultMaxBytes / 2, DefaultMaxBytes + 1} {
+			s := goldenSubmission()
+			s.Response.Comment = "a" + strings.Repeat(class, n/len(class)) + "b"
+			cases = append(cases, s)
+		}
+		for _, n := range []int{maxContactLen - 1, maxContactLen, maxContactLen + 1} {
+			s := goldenSubmission()
+			s.Contact.Name = strings.Repeat(class, n/len(class))
+			s.Contact.Email = strings.Repeat("y", n)
+			cases = append(cases, s)
+		}
+	}
+	for _, bad := range []string{"a\xffb", "\xed\xa0\x80"} {
+		s := goldenSubmission()
+		s.Response.Comment = bad
+		cases = append(cases, s)
+		s = goldenSubmission()
+		s.Response.Service = bad
+		cases = append(cases, s)
+		s = goldenSubmission()
+		s.Contact.Phone = bad
+		cases = append(cases, s)
+	}
+	for i, want := range cases {
+		qr, err := NewResponse(q, want, Options{})
+		if err != nil {
+			// Refused: a careless writer's output is refused or read
+			// back as something else.
+			careless, _ := NewResponse(q, survey.Submission{Response: want.Response}, Options{})
+			if careless == nil {
+				continue
+			}
+			if want.Contact != nil {
+				careless.Item = append(careless.Item, contactItems(q.Item[len(q.Item)-1], *want.Contact))
+			}
+			data, _ := json.Marshal(careless)
+			if got, err := im.Import(data); err == nil && cmp.Diff(want, got, equalSubmission) == "" {
+				t.Fatalf("case %d: NewResponse refused what the importer reads back the same: %v", i, err)
+			}
+			continue
+		}
+		data, err := json.Marshal(qr)
+		require.NoError(t, err)
+		got, err := im.Import(data)
+		require.NoError(t, err, "case %d: written, then refused", i)
+		if diff := cmp.Diff(want, got, equalSubmission); diff != "" {
+			t.Fatalf("case %d: read back differently (-written +read):\n%s", i, diff)
 		}
 	}
 }
