@@ -21,8 +21,9 @@ import (
 // Sink receives the accepted responses of a [Read]. Each worker goroutine
 // has a sink of its own, so a Sink needs no locking. The response given
 // is the sink's to keep: its strings and answers are never changed or
-// reused by the decoder. An error from Accept stops the read, and Read
-// returns it.
+// reused by the decoder (they share memory with the responses decoded
+// near them: see [Decoder] for what a kept string holds). An error from
+// Accept stops the read, and Read returns it.
 type Sink interface {
 	Accept(Response) error
 }

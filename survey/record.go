@@ -205,7 +205,7 @@ func (rd *recordDecoder) parseTime(b []byte, served bool) (time.Time, bool) {
 	// An RFC 3339 time has at least 20 bytes: shorter ones need not be
 	// tried (and their error allocates).
 	if !canonical || len(b) >= len("2006-01-02T15:04:05Z") {
-		if t, err := m.parseTime(string(b)); err == nil {
+		if t, err := m.parseTime(string(b), rd.helsinki); err == nil {
 			return t, true
 		}
 	}

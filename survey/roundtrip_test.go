@@ -202,3 +202,43 @@ func checkRoundTrip(t *testing.T, name string, r Response, ndjson bool, lim Limi
 		t.Fatalf("%s: read back differently (-written +read):\n%s", name, diff)
 	}
 }
+
+// TestNaiveTimesAreHelsinki: a time without an offset, read with a
+// layout of the vendor's, is a Helsinki time unless Mapping.Location
+// says otherwise: 23:30 on the 14th is the 14th in the calendar periods
+// are grouped by (Europe/Helsinki), in winter and in summer, not 01:30
+// or 02:30 on the 15th as when it was read as UTC.
+func TestNaiveTimesAreHelsinki(t *testing.T) {
+	hel, err := Helsinki()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   string
+		loc  *time.Location
+		want time.Time
+	}{
+		{"2025-01-14 23:30", nil, time.Date(2025, 1, 14, 23, 30, 0, 0, hel)},
+		{"2025-07-14 23:59", nil, time.Date(2025, 7, 14, 23, 59, 0, 0, hel)},
+		{"2025-07-15 00:01", nil, time.Date(2025, 7, 15, 0, 1, 0, 0, hel)},
+		{"2025-07-14 23:30", time.UTC, time.Date(2025, 7, 14, 23, 30, 0, 0, time.UTC)},
+	} {
+		in := "id,submitted,instrument,region,provider,unit,recommend\n" +
+			"r1," + tc.in + ",thl-adult/2022,pohjanmaa,p1,u1,9\n"
+		d := NewCSVDecoder(strings.NewReader(in))
+		d.Validator = fixture(t)
+		d.Mapping.TimeLayouts = []string{"2006-01-02 15:04"}
+		d.Mapping.Location = tc.loc
+		for r, err := range d.All() {
+			if err != nil {
+				t.Fatalf("%s: %v", tc.in, err)
+			}
+			if !r.Submitted.Equal(tc.want) {
+				t.Errorf("%s (location %v): read as %v, want %v", tc.in, tc.loc, r.Submitted, tc.want)
+			}
+			if y, m, dd := r.Submitted.In(hel).Date(); tc.loc == nil && fmt.Sprintf("%d-%02d-%02d", y, m, dd) != tc.in[:10] {
+				t.Errorf("%s: on %d-%02d-%02d in Helsinki", tc.in, y, m, dd)
+			}
+		}
+	}
+}
