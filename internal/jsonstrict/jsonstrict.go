@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -56,14 +57,37 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Keys finds repeated keys among an object's members: in a slice while
 // they are few, in a map once there are many (so that an object of many
-// keys costs linear time).
+// keys costs linear time). With Fold set, keys that differ only in case
+// (as encoding/json matches them to a field: "status" and "Status", the
+// Kelvin sign and "k") are repeats too.
 type Keys struct {
+	Fold bool
 	few  []string
 	many map[string]bool
 }
 
+// fold returns key with each letter as the smallest of its case-folding
+// orbit (unicode.SimpleFold), so that keys equal under case folding are
+// equal.
+func fold(key string) string {
+	var b strings.Builder
+	for _, r := range key {
+		min := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < min {
+				min = f
+			}
+		}
+		b.WriteRune(min)
+	}
+	return b.String()
+}
+
 // Add adds key and reports whether it was there already.
 func (k *Keys) Add(key string) (repeated bool) {
+	if k.Fold {
+		key = fold(key)
+	}
 	if k.many != nil {
 		if k.many[key] {
 			return true
@@ -157,9 +181,10 @@ func hex4(b []byte) (uint16, bool) {
 
 // Limits bound what Check accepts.
 type Limits struct {
-	Depth      int // levels of objects and arrays
-	Elements   int // members of one object or elements of one array; zero means no limit
-	Containers int // objects and arrays in all; zero means no limit
+	Depth      int  // levels of objects and arrays
+	Elements   int  // members of one object or elements of one array; zero means no limit
+	Containers int  // objects and arrays in all; zero means no limit
+	FoldKeys   bool // keys that differ only in case are repeats (see Keys.Fold)
 }
 
 // ErrTooMany reports an object or array over Limits.Elements.
@@ -170,7 +195,7 @@ var ErrTooMany = errors.New("too many elements")
 // arrays within the limits. It reports the first problem found, in time
 // linear in len(data).
 func Check(data []byte, lim Limits) error {
-	c := checker{data: data, maxDepth: lim.Depth, maxElements: lim.Elements, maxContainers: lim.Containers}
+	c := checker{data: data, maxDepth: lim.Depth, maxElements: lim.Elements, maxContainers: lim.Containers, foldKeys: lim.FoldKeys}
 	i, err := c.value(skip(data, 0), 0)
 	if err != nil {
 		return err
@@ -191,6 +216,7 @@ type checker struct {
 	maxElements   int
 	maxContainers int
 	containers    int
+	foldKeys      bool
 	path          []string // the members and indexes above the value checked
 }
 
@@ -272,7 +298,7 @@ func (c *checker) object(i, depth int) (int, error) {
 	if i < len(d) && d[i] == '}' {
 		return i + 1, nil
 	}
-	var keys Keys
+	keys := Keys{Fold: c.foldKeys}
 	for n := 1; ; n++ {
 		if n > c.maxElements && c.maxElements > 0 {
 			return 0, c.fail(i, ErrTooMany, fmt.Sprintf("(at most %d members)", c.maxElements))

@@ -63,6 +63,18 @@ func TestElements(t *testing.T) {
 	}
 }
 
+func TestFoldKeys(t *testing.T) {
+	for in, repeated := range map[string]bool{
+		`{"status":1,"Status":2}`: true, `{"item":1,"ITEM":2}`: true, `{"k":1,"\u212a":2}`: true, `{"s":1,"ſ":2}`: true,
+		`{"a":1,"b":2}`: false, `{"ä":1,"Ä":2}`: true, `{"valueString":1,"valuestring":2}`: true,
+	} {
+		err := Check([]byte(in), Limits{Depth: 5, FoldKeys: true})
+		if errors.Is(err, ErrDuplicateKey) != repeated {
+			t.Errorf("%s: %v", in, err)
+		}
+	}
+}
+
 func TestCheckPathBounded(t *testing.T) {
 	deep := strings.Repeat(`{"item":[`, 5000) + `"\xff"` + strings.Repeat("]}", 5000)
 	err := Check([]byte(deep), Limits{Depth: 20000})

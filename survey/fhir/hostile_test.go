@@ -39,6 +39,8 @@ func TestStrictJSON(t *testing.T) {
 	}{
 		{"repeated status", strings.Replace(golden, `"status": "completed"`, `"status": "entered-in-error", "status": "completed"`, 1),
 			"duplicate-key", "QuestionnaireResponse.status"},
+		{"repeated status in another case", strings.Replace(golden, `"status": "completed"`, `"status": "completed", "Status": "entered-in-error"`, 1),
+			"duplicate-key", "QuestionnaireResponse.Status"},
 		{"repeated item", strings.Replace(golden, `"item": [`, `"item": [], "item": [`, 1),
 			"duplicate-key", "QuestionnaireResponse.item"},
 		{"repeated linkId", strings.Replace(golden, `"linkId": "access"`, `"linkId": "safety", "linkId": "access"`, 1),

@@ -165,9 +165,11 @@ func (im *Importer) decode(data []byte, line int) (survey.Submission, error) {
 // jsonLimits bound the objects and arrays of a resource read: a response
 // to this package's questionnaires nests 8 levels (a contact group's
 // answer), extensions a few more; its longest list is its items (a few
-// dozen), and it has a few hundred objects and arrays. Within them, the work of an import is linear in its size with
+// dozen), and it has a few hundred objects and arrays. Keys that differ
+// only in case are repeats: encoding/json would take either for the
+// element ("status", "Status"). Within them, the work of an import is linear in its size with
 // a small constant (see BenchmarkHostile).
-var jsonLimits = jsonstrict.Limits{Depth: 32, Elements: 1000, Containers: 4000}
+var jsonLimits = jsonstrict.Limits{Depth: 32, Elements: 1000, Containers: 4000, FoldKeys: true}
 
 // MaxProblems is how many problems an import reports of one response:
 // the first ones found, then one more ([survey.ErrMoreProblems]) with the
