@@ -283,3 +283,33 @@ func (p *lockProbe) idAt(ref int64) ([]byte, error) {
 	}
 	return p.ids.idAt(ref)
 }
+
+// FuzzParallelNDJSON: any NDJSON input gives the same responses,
+// problems, lines and summary read from a file in parallel pieces (tiny
+// ones, several workers) as read as a stream; ignored keys and repeated
+// IDs in the seeds, so that the duplicate check reads IDs back while
+// keys are being noted.
+func FuzzParallelNDJSON(f *testing.F) {
+	lines := ndjsonOf(f, regular(12, 8))
+	for i := range lines {
+		lines[i] = strings.Replace(lines[i], "{", `{"source":"x`+fmt.Sprint(i%3)+`",`, 1)
+	}
+	lines = append(lines, lines[2], lines[5])
+	f.Add([]byte(strings.Join(lines, "")))
+	f.Add([]byte(strings.ReplaceAll(strings.Join(lines, ""), "\n", "\r\n")))
+	f.Add([]byte(`{"id":"a","x":1}` + "\n" + `{"id":"a","y":2}` + "\n" + `{"id":"a"`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		setup := func(d *Decoder) {
+			d.Validator = fixture(t)
+			d.SkipDuplicateCheck = len(in)%3 == 0
+			d.Limits = Limits{FieldBytes: 300, Fields: 40, RecordBytes: 2000}
+		}
+		want := readNDJSON(t, in, false, setup, 1, 0)
+		for _, block := range []int{16, 300} {
+			got := readWithin(t, fmt.Sprintf("block %d", block), func() outcome2 { return readNDJSON(t, in, true, setup, 3, block) })
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(outcome2{})); diff != "" {
+				t.Fatalf("block %d: file differs from stream (-stream +file):\n%s", block, diff)
+			}
+		}
+	})
+}
