@@ -74,14 +74,14 @@ func (t *Table) IndexPoints() (points []IndexPoint, reference float64, ok bool) 
 	}
 	period := t.latestPeriod()
 	tot, found := t.total(period)
-	if !found || !tot.Cells[i].Indicator.Valid || tot.Cells[i].Indicator.Suppressed != scoring.Published {
+	if !found || i >= len(tot.Cells) || !tot.Cells[i].Indicator.Valid || tot.Cells[i].Indicator.Suppressed != scoring.Published {
 		return nil, 0, false
 	}
 	for _, r := range t.Rows {
-		ind := r.Cells[i].Indicator
-		if r.Total || r.Period != period {
+		if r.Total || r.Period != period || i >= len(r.Cells) {
 			continue
 		}
+		ind := r.Cells[i].Indicator
 		if ind.Suppressed == scoring.Published && ind.Valid && !ind.Interval.IsZero() {
 			points = append(points, IndexPoint{Label: t.rowName(r, false), Estimate: ind.Estimate, Low: ind.Interval.Low, High: ind.Interval.High, N: ind.N})
 		}
@@ -100,12 +100,18 @@ func (t *Table) FunnelPoints() (points []FunnelPoint, target float64, limits []s
 	}
 	period := t.latestPeriod()
 	tot, found := t.total(period)
+	if !found || i >= len(tot.Cells) {
+		return nil, 0, nil, false
+	}
 	ti := tot.Cells[i].Indicator
-	if !found || !ti.Valid || ti.Suppressed != scoring.Published || ti.N == 0 {
+	if !ti.Valid || ti.Suppressed != scoring.Published || ti.N == 0 {
 		return nil, 0, nil, false
 	}
 	var maxN int64
 	for _, r := range t.Rows {
+		if i >= len(r.Cells) {
+			continue
+		}
 		ind := r.Cells[i].Indicator
 		if !r.Total && r.Period == period && ind.Suppressed == scoring.Published && ind.Valid {
 			points = append(points, FunnelPoint{Label: t.rowName(r, false), Estimate: ind.Estimate, N: ind.N})
@@ -152,7 +158,10 @@ func (t *Table) TrendSeries() []TrendSeries {
 			k = len(*list)
 			*list = append(*list, TrendSeries{Label: name})
 		}
-		ind := r.Cells[i].Indicator
+		var ind scoring.Indicator
+		if i < len(r.Cells) {
+			ind = r.Cells[i].Indicator
+		}
 		p := TrendPoint{Period: r.Period, Instrument: r.Key.Instrument.String()}
 		if ind.Valid && ind.Suppressed == scoring.Published {
 			p.Valid, p.Estimate, p.Low, p.High, p.N = true, ind.Estimate, ind.Interval.Low, ind.Interval.High, ind.N
@@ -171,7 +180,7 @@ func (t *Table) TrendSeries() []TrendSeries {
 func (t *Table) DistributionRows(r Row) []DistributionRow {
 	var out []DistributionRow
 	for i, c := range t.Columns {
-		if c.Kind != scoring.Agreement || r.Cells[i].Indicator.Suppressed != scoring.Published {
+		if c.Kind != scoring.Agreement || i >= len(r.Cells) || r.Cells[i].Indicator.Suppressed != scoring.Published {
 			continue
 		}
 		dr := DistributionRow{Label: c.Heading}

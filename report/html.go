@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/palaute/palaute/i18n"
@@ -61,8 +62,11 @@ type HTMLOptions struct {
 	// it (the site's front page); both may be empty.
 	Organisation string
 	Home         string
-	// Logo is an image at the start of the page header: its URL (a
-	// data: URL keeps the page self-contained) and its text alternative.
+	// Logo is an image at the start of the page header: its URL and its
+	// text alternative. A data: URL keeps the page self-contained: a
+	// base64 PNG, JPEG, GIF or WebP image ("data:image/png;base64,…").
+	// Other data: URLs, SVG ones included (an SVG can carry script), are
+	// refused like javascript: URLs: the src becomes "#ZgotmplZ".
 	LogoURL, LogoAlt string
 	// Breadcrumbs are the pages from the site's top down to this one's
 	// parent (county, provider, …), shown as a navigation landmark.
@@ -96,9 +100,45 @@ nav.crumbs{display:none}a{color:inherit;text-decoration:none}
 th:first-child,thead th{position:static;min-width:0}thead th:first-child{width:16%}figure,tr{break-inside:avoid}h2{break-after:avoid}
 figure svg{max-width:14cm}}`
 
+// logoSrc returns a logo URL for an img src: a data: URL of a raster
+// image (PNG, JPEG, GIF, WebP, base64-encoded) as a trusted URL, since
+// html/template refuses every data: URL; anything else as it is, for
+// html/template to check. SVG data URLs stay refused: an SVG can carry
+// script, and a browser may run it when the image is opened on its own.
+func logoSrc(u string) any {
+	if safeDataImage(u) {
+		return template.URL(u)
+	}
+	return u
+}
+
+// safeDataImages are the media types of the data: URLs a logo may be.
+var safeDataImages = []string{"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+// safeDataImage reports whether u is data:TYPE;base64,DATA with TYPE one
+// of safeDataImages and DATA of the base64 alphabet only.
+func safeDataImage(u string) bool {
+	rest, ok := strings.CutPrefix(u, "data:")
+	if !ok {
+		return false
+	}
+	typ, data, ok := strings.Cut(rest, ";base64,")
+	if !ok || !slices.Contains(safeDataImages, strings.ToLower(typ)) || data == "" {
+		return false
+	}
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
+}
+
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"lines":   func(s string) []string { return strings.Split(s, "\n") },
 	"tableOf": tableOf,
+	"logoSrc": logoSrc,
 }).Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
@@ -117,7 +157,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 {{- if or .Options.Organisation .Options.LogoURL}}
 <header class="site">
 {{- if .Options.Home}}<a href="{{.Options.Home}}">{{end}}
-{{- with .Options.LogoURL}}<img src="{{.}}" alt="{{$.Options.LogoAlt}}"/>{{end}}
+{{- with .Options.LogoURL}}<img src="{{logoSrc .}}" alt="{{$.Options.LogoAlt}}"/>{{end}}
 {{- with .Options.Organisation}}<span class="organisation">{{.}}</span>{{end}}
 {{- if .Options.Home}}</a>{{end}}
 </header>

@@ -27,7 +27,11 @@ import (
 
 // Chart is an accessible SVG chart made by this package. Its markup is
 // built from escaped text only, so a page can insert it as it is; the
-// zero Chart draws nothing.
+// zero Chart draws nothing. The id a chart constructor takes names the
+// chart's title and description elements: it is written with every
+// character but ASCII letters, digits, '-' and '_' replaced by '_', and
+// with "chart-" before it unless it starts with a letter. Points that
+// cannot be drawn (NaN or infinite values) are left out.
 type Chart struct {
 	// Title names the chart; Desc is its text alternative: every figure
 	// the chart shows, for screen readers and Markdown.
@@ -106,8 +110,40 @@ type svg struct {
 	title, desc string
 }
 
-// open writes the start of an accessible chart.
+// chartID returns id as the chart writes it into id attributes and
+// references: ASCII letters, digits, '-' and '_', every other byte
+// replaced by '_', starting with a letter ("chart" for an empty id), so
+// that no id can end an attribute or split a reference list.
+func chartID(id string) string {
+	b := []byte(id)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	switch {
+	case len(b) == 0:
+		return "chart"
+	case !(b[0] >= 'a' && b[0] <= 'z' || b[0] >= 'A' && b[0] <= 'Z'):
+		return "chart-" + string(b)
+	}
+	return string(b)
+}
+
+// finite reports whether every value can be drawn (no NaN, no infinity).
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// open writes the start of an accessible chart. id names its title and
+// description elements (see chartID).
 func (b *svg) open(id string, h float64) {
+	id = chartID(id)
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="%s-title %s-desc" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="%.0f">`, id, id, chartW, h, fontSize)
 	fmt.Fprintf(b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(b.title), id, esc(b.desc))
 }
@@ -186,6 +222,7 @@ func (b *svg) xAxis(l i18n.Lang, s axis, top, bottom float64, title string) {
 // index the units are compared with), on a scale from −100 to 100
 // narrowed to the data, with its axis title.
 func IndexChart(id string, l i18n.Lang, points []IndexPoint, reference float64) Chart {
+	points = slices.DeleteFunc(slices.Clone(points), func(p IndexPoint) bool { return !finite(p.Estimate, p.Low, p.High) })
 	const top, rowH = 34.0, 40.0
 	h := top + rowH*float64(len(points)) + 2*lineH + 12
 	vs := []float64{reference}
@@ -203,15 +240,17 @@ func IndexChart(id string, l i18n.Lang, points []IndexPoint, reference float64) 
 	b.open(id, h)
 	bottom := top + rowH*float64(len(points))
 	b.xAxis(l, x, top-6, bottom, label(l, "chart.axis.index"))
-	fmt.Fprintf(b, `<g class="reference"><title>%s</title><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333" stroke-dasharray="4 3"/>`, esc(refText), x.at(reference), top-10, x.at(reference), bottom)
-	anchor, rx := "middle", x.at(reference)
-	if rx < chartW/4 {
-		anchor = "start"
-	} else if rx > chartW*3/4 {
-		anchor = "end"
+	if finite(reference) {
+		fmt.Fprintf(b, `<g class="reference"><title>%s</title><line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333" stroke-dasharray="4 3"/>`, esc(refText), x.at(reference), top-10, x.at(reference), bottom)
+		anchor, rx := "middle", x.at(reference)
+		if rx < chartW/4 {
+			anchor = "start"
+		} else if rx > chartW*3/4 {
+			anchor = "end"
+		}
+		b.text(rx, top-14, anchor, "#333", refText)
+		b.WriteString(`</g>`)
 	}
-	b.text(rx, top-14, anchor, "#333", refText)
-	b.WriteString(`</g>`)
 	for i, p := range points {
 		y := top + rowH*float64(i)
 		fmt.Fprintf(b, `<g class="unit"><title>%s</title>`, esc(desc[i]+", n = "+i18n.FormatInt(l, p.N)))
@@ -318,6 +357,16 @@ func TrendChart(id string, l i18n.Lang, points []TrendPoint) Chart {
 // breaks at periods without a value and where the instrument version
 // changes, which is marked.
 func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Chart {
+	// A point that cannot be drawn is a period without value.
+	series = slices.Clone(series)
+	for i := range series {
+		series[i].Points = slices.Clone(series[i].Points)
+		for k, p := range series[i].Points {
+			if p.Valid && !finite(p.Estimate, p.Low, p.High) {
+				series[i].Points[k].Valid = false
+			}
+		}
+	}
 	// The periods of all series, in order.
 	var periods []string
 	seen := map[string]bool{}
@@ -465,6 +514,10 @@ func TrendChartOf(id string, l i18n.Lang, title string, series []TrendSeries) Ch
 // limits differs by more than chance at its size. Units are dots; those
 // outside the 99.8 % limits are drawn as squares and named.
 func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, limits []stat.FunnelLimits) Chart {
+	points = slices.DeleteFunc(slices.Clone(points), func(p FunnelPoint) bool { return !finite(p.Estimate) || p.N < 0 })
+	limits = slices.DeleteFunc(slices.Clone(limits), func(f stat.FunnelLimits) bool {
+		return !finite(f.Low95, f.High95, f.Low998, f.High998) || f.N < 0
+	})
 	const left, right, top, plotH = 44.0, 14.0, 44.0, 220.0
 	bottom := top + plotH
 	h := bottom + 3*lineH + 10
@@ -516,7 +569,9 @@ func FunnelChart(id string, l i18n.Lang, points []FunnelPoint, target float64, l
 		b.tick(xs.at(v), bottom+lineH, i18n.FormatInt(l, int64(v)))
 	}
 	b.text((left+chartW-right)/2, bottom+2*lineH+4, "middle", "#333", label(l, "chart.axis.respondents"))
-	fmt.Fprintf(b, `<line class="centre" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"><title>%s</title></line>`, left, ys.at(target), chartW-right, ys.at(target), esc(label(l, "chart.reference")+" "+value(l, scoring.Index, target)))
+	if finite(target) {
+		fmt.Fprintf(b, `<line class="centre" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"><title>%s</title></line>`, left, ys.at(target), chartW-right, ys.at(target), esc(label(l, "chart.reference")+" "+value(l, scoring.Index, target)))
+	}
 	path := func(get func(stat.FunnelLimits) float64) string {
 		var pts []string
 		for _, f := range limits {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/palaute/palaute/catalogue"
+	"github.com/palaute/palaute/internal/clip"
 	"github.com/palaute/palaute/internal/csvscan"
 )
 
@@ -178,6 +179,12 @@ func headerError(err error) error {
 
 // CSVEncoder writes responses as canonical wide CSV. Set its fields before
 // the first Encode.
+//
+// What it writes, a decoder with the same Limits reads back to the same
+// value (but for ForPeople's apostrophes): a response the decoder would
+// refuse for its form (text that is not valid UTF-8 or over
+// Limits.FieldBytes, a record over Limits.RecordBytes, an item answered
+// twice) is not written, and Encode says why.
 type CSVEncoder struct {
 	// Catalogue gives the canonical columns; nil means catalogue.Default().
 	Catalogue *catalogue.Catalogue
@@ -189,14 +196,23 @@ type CSVEncoder struct {
 	// apostrophe. Use it for files meant to be opened in a spreadsheet;
 	// leave it off for machine interchange, where it would change data.
 	ForPeople bool
+	// Limits are those of the decoder that will read the output; zero
+	// fields take the decoder's defaults.
+	Limits Limits
 
-	w      *csv.Writer
+	out    io.Writer
+	buf    bytes.Buffer // one record, before it is known to fit
+	w      *csv.Writer  // writing to buf
 	cols   []string
 	record []string
 }
 
 // NewCSVEncoder returns an encoder writing to w.
-func NewCSVEncoder(w io.Writer) *CSVEncoder { return &CSVEncoder{w: csv.NewWriter(w)} }
+func NewCSVEncoder(w io.Writer) *CSVEncoder {
+	e := &CSVEncoder{out: w}
+	e.w = csv.NewWriter(&e.buf)
+	return e
+}
 
 // Columns returns the header the encoder writes: the catalogue's canonical
 // columns, the own statements, then "served".
@@ -218,12 +234,30 @@ func (e *CSVEncoder) Columns() []string {
 // to an item that has no column is an error, not silently dropped; the
 // response is then not written.
 func (e *CSVEncoder) Encode(r Response) error {
+	lim := e.Limits.scan()
 	if e.cols == nil {
-		e.cols = e.Columns()
-		if err := e.write(e.cols); err != nil {
+		cols := e.Columns()
+		if len(cols) > lim.Fields {
+			return fmt.Errorf("survey: %w: %d columns, over the reader's limit of %d (Limits.Fields)", ErrHeader, len(cols), lim.Fields)
+		}
+		e.cols = cols
+		if err := e.write(e.cols, lim, ""); err != nil {
+			e.cols = nil
 			return err
 		}
 	}
+	if err := writable(r, lim); err != nil {
+		return err
+	}
+	rec, err := e.fields(r)
+	if err != nil {
+		return err
+	}
+	return e.write(rec, lim, r.ID)
+}
+
+// fields returns the record of a response.
+func (e *CSVEncoder) fields(r Response) ([]string, error) {
 	rec := slices.Grow(e.record[:0], len(e.cols))[:len(e.cols)]
 	clear(rec)
 	for i, col := range e.cols {
@@ -257,28 +291,37 @@ func (e *CSVEncoder) Encode(r Response) error {
 	for _, a := range r.Answers {
 		i := slices.Index(e.cols, a.Item)
 		if i < 0 || metaIndex(a.Item) >= 0 {
-			return fmt.Errorf("survey: response %q: item %q has no column (add it to CSVEncoder.Own)", r.ID, a.Item)
+			return nil, fmt.Errorf("survey: response %q: item %q has no column (add it to CSVEncoder.Own)", r.ID, a.Item)
 		}
 		rec[i] = strconv.Itoa(a.Value)
 	}
 	e.record = rec
-	return e.write(rec)
+	return rec, nil
 }
 
-func (e *CSVEncoder) write(rec []string) error {
+// write writes a record if it fits the limits.
+func (e *CSVEncoder) write(rec []string, lim csvscan.Limits, id string) error {
 	if e.ForPeople {
 		for i, s := range rec {
 			rec[i] = NeutralizeFormula(s)
 		}
 	}
-	return e.w.Write(rec)
+	e.buf.Reset()
+	if err := e.w.Write(rec); err != nil {
+		return err
+	}
+	e.w.Flush()
+	if n := e.buf.Len() - 1; !lim.RecordFits(n) {
+		return fmt.Errorf("survey: response %q: %w: its record would be %d bytes, over the reader's limit of %d (Limits.RecordBytes)", clip.Text(id, 80), ErrMalformed, n, lim.RecordBytes)
+	}
+	_, err := e.out.Write(e.buf.Bytes())
+	return err
 }
 
-// Flush writes buffered data and returns any write error.
-func (e *CSVEncoder) Flush() error {
-	e.w.Flush()
-	return e.w.Error()
-}
+// Flush is kept for callers written when records were buffered: each
+// record now reaches the underlying writer in Encode, which returns any
+// write error. It returns nil.
+func (e *CSVEncoder) Flush() error { return nil }
 
 // NeutralizeFormula returns s prefixed with an apostrophe if a spreadsheet
 // could treat it as a formula: if, after any leading white space and

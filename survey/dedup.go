@@ -44,7 +44,7 @@ type idSet struct {
 	ids      idSource
 	wide     bool         // references need more than 32 bits
 	lateOnes atomic.Int64 // records marked late and not yet picked up
-	frees    []func()     // of the tables' memory
+	frees    []func()     // of the first levels' memory
 }
 
 const idShards = 64
@@ -53,6 +53,7 @@ type idShard struct {
 	mu     sync.Mutex
 	levels []*idLevel
 	late   map[int64]bool // offsets of records found to repeat an earlier one
+	frees  []func()       // of the memory of the levels added as the shard grew
 }
 
 type idLevel struct {
@@ -84,7 +85,10 @@ func newIDSet(n int, maxRef int64, src idSource) *idSet {
 	rand.Read(k[:])
 	s := &idSet{key: siphash.KeyFrom(k[:]), ids: src, wide: maxRef >= 1<<32}
 	per := max(n/idShards, 64)
-	first := s.newLevels(idShards, uint64(per*10/9/bucketSlots+1))
+	first, free := s.newLevels(idShards, uint64(per*10/9/bucketSlots+1))
+	if free != nil {
+		s.frees = append(s.frees, free)
+	}
 	for i := range s.shards {
 		s.shards[i].levels = []*idLevel{first[i]}
 	}
@@ -92,17 +96,16 @@ func newIDSet(n int, maxRef int64, src idSource) *idSet {
 }
 
 // newLevels returns count levels of the given number of buckets, in one
-// block of memory (so that a large table can sit in huge pages).
-func (s *idSet) newLevels(count int, buckets uint64) []*idLevel {
+// block of memory (so that a large table can sit in huge pages), and the
+// function that frees it (nil if the collector does). It only reads s,
+// so that shards may grow at once.
+func (s *idSet) newLevels(count int, buckets uint64) ([]*idLevel, func()) {
 	table := buckets * 64
 	size := table
 	if s.wide {
 		size += buckets * bucketSlots * 2
 	}
 	mem, free := tableMemory(int(size) * count)
-	if free != nil {
-		s.frees = append(s.frees, free)
-	}
 	levels := make([]*idLevel, count)
 	for i := range levels {
 		m := mem[uint64(i)*size : uint64(i+1)*size]
@@ -112,7 +115,7 @@ func (s *idSet) newLevels(count int, buckets uint64) []*idLevel {
 		}
 		levels[i] = lv
 	}
-	return levels
+	return levels, free
 }
 
 // release frees the tables; the set must not be used afterwards.
@@ -122,6 +125,10 @@ func (s *idSet) release() {
 	}
 	s.frees = nil
 	for i := range s.shards {
+		for _, free := range s.shards[i].frees {
+			free()
+		}
+		s.shards[i].frees = nil
 		s.shards[i].levels = nil
 	}
 }
@@ -149,10 +156,11 @@ func (lv *idLevel) set(b uint64, k int, fp uint16, ref int64) {
 // seen reports whether the record with id (whose hash is h) at reference
 // ref repeats an earlier record's ID, and keeps it if it is the first.
 func (s *idSet) seen(h uint64, id string, ref int64) (bool, error) {
-	sh := &s.shards[h>>(64-6)]
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	return s.seenLocked(sh, h, id, ref)
+	q := []idQuery{{h: h, id: id, ref: ref}}
+	if _, err := s.seenBatch(q, nil); err != nil {
+		return false, err
+	}
+	return q[0].dupe, nil
 }
 
 // idQuery is one ID of a batch for seenBatch; dupe is its answer.
@@ -163,11 +171,22 @@ type idQuery struct {
 	dupe bool
 }
 
+// idsRead holds the IDs read back from their references for one batch
+// of seenBatch (outside the shard locks), by reference.
+type idsRead map[int64][]byte
+
 // seenBatch answers seen for every query of qs, in any order. It takes
 // each shard's lock once and asks for the buckets of the next queries
 // before it needs them (prefetch), so that the processor fetches them
 // from memory in parallel instead of one miss after another. order is
 // scratch space, returned for reuse.
+//
+// A shard's lock is held only while its buckets are read and written:
+// an ID to be read back from its reference (file I/O) is read after the
+// lock is released, and the query is answered again under the lock with
+// it; meanwhile other workers may have added IDs, whose own IDs are then
+// read in turn. Nothing else is locked or called under a shard's lock,
+// so the shard locks are leaves of the reader's lock order (read.go).
 func (s *idSet) seenBatch(qs []idQuery, order []int32) ([]int32, error) {
 	var count [idShards + 1]int32
 	for i := range qs {
@@ -183,32 +202,58 @@ func (s *idSet) seenBatch(qs []idQuery, order []int32) ([]int32, error) {
 		order[next[sh]] = int32(i)
 		next[sh]++
 	}
+	var read idsRead // allocated only when a fingerprint matches
+	var needs []int64
 	const ahead = 8
 	for k := 0; k < idShards; k++ {
 		group := order[count[k]:count[k+1]]
-		if len(group) == 0 {
-			continue
-		}
 		sh := &s.shards[k]
-		sh.mu.Lock()
-		lv := sh.levels[len(sh.levels)-1]
-		for j := 0; j < min(ahead, len(group)); j++ {
-			lv.prefetch(qs[group[j]].h)
-		}
-		for j, qi := range group {
-			if j+ahead < len(group) {
-				lv.prefetch(qs[group[j+ahead]].h)
+		for len(group) > 0 {
+			pending := 0 // the queries waiting for IDs read back, at the front of group
+			needs = needs[:0]
+			sh.mu.Lock()
+			lv := sh.levels[len(sh.levels)-1]
+			for j := 0; j < min(ahead, len(group)); j++ {
+				lv.prefetch(qs[group[j]].h)
 			}
-			q := &qs[qi]
-			dupe, err := s.seenLocked(sh, q.h, q.id, q.ref)
-			if err != nil {
-				sh.mu.Unlock()
-				return order, err
+			for j, qi := range group {
+				if j+ahead < len(group) {
+					lv.prefetch(qs[group[j+ahead]].h)
+				}
+				q := &qs[qi]
+				dupe, need, err := s.seenLocked(sh, q.h, q.id, q.ref, read, needs)
+				if err != nil {
+					sh.mu.Unlock()
+					return order, err
+				}
+				if len(need) > len(needs) {
+					needs = need
+					group[pending] = qi
+					pending++
+					continue
+				}
+				q.dupe = dupe
+				lv = sh.levels[len(sh.levels)-1]
 			}
-			q.dupe = dupe
-			lv = sh.levels[len(sh.levels)-1]
+			sh.mu.Unlock()
+			group = group[:pending]
+			if pending == 0 {
+				break
+			}
+			if read == nil {
+				read = idsRead{}
+			}
+			for _, ref := range needs {
+				if _, ok := read[ref]; ok {
+					continue
+				}
+				got, err := s.ids.idAt(ref)
+				if err != nil {
+					return order, err
+				}
+				read[ref] = got
+			}
 		}
-		sh.mu.Unlock()
 	}
 	return order, nil
 }
@@ -225,9 +270,14 @@ func (lv *idLevel) prefetch(h uint64) {
 	prefetch(uintptr(unsafe.Pointer(&lv.words[lv.bucket(h)*16])))
 }
 
-// seenLocked is seen with the shard's lock held.
-func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64) (bool, error) {
+// seenLocked is seen with the shard's lock held, and without reading
+// any ID back: an ID kept under a matching fingerprint is taken from
+// read. If one is not there, seenLocked changes nothing and returns needs
+// with the references to read back appended; the caller reads them
+// (after releasing the lock) and asks again.
+func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64, read idsRead, needs []int64) (dupe bool, _ []int64, _ error) {
 	fp := uint16(h>>32) | 1
+	missing := len(needs)
 	for _, lv := range sh.levels {
 		b := lv.bucket(h)
 		for {
@@ -243,17 +293,20 @@ func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64) (bool, e
 				}
 				other := lv.ref(b, k)
 				if other == ref {
-					return false, nil // this very record, read again
+					return false, needs, nil // this very record, read again
 				}
-				got, err := s.ids.idAt(other)
-				if err != nil {
-					return false, err
+				got, ok := read[other]
+				if !ok {
+					// A kept ID is never kept twice, so an equal one
+					// found further on decides without this one.
+					needs = append(needs, other)
+					continue
 				}
 				if string(got) != id {
 					continue
 				}
 				if other < ref {
-					return true, nil
+					return true, needs[:missing], nil
 				}
 				// The kept twin comes later: it is the repeat.
 				lv.set(b, k, fp, ref)
@@ -262,7 +315,7 @@ func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64) (bool, e
 				}
 				sh.late[other] = true
 				s.lateOnes.Add(1)
-				return false, nil
+				return false, needs[:missing], nil
 			}
 			if !full {
 				break
@@ -272,12 +325,19 @@ func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64) (bool, e
 			}
 		}
 	}
+	if len(needs) > missing {
+		return false, needs, nil
+	}
 	if ref >= 1<<48 {
-		return false, errors.New("input too large for the duplicate-ID check")
+		return false, needs, errors.New("input too large for the duplicate-ID check")
 	}
 	lv := sh.levels[len(sh.levels)-1]
 	if lv.used+1 > int(lv.buckets*bucketSlots*9/10) {
-		lv = s.newLevels(1, lv.buckets*2)[0]
+		levels, free := s.newLevels(1, lv.buckets*2)
+		if free != nil {
+			sh.frees = append(sh.frees, free)
+		}
+		lv = levels[0]
 		sh.levels = append(sh.levels, lv)
 	}
 	b := lv.bucket(h)
@@ -286,7 +346,7 @@ func (s *idSet) seenLocked(sh *idShard, h uint64, id string, ref int64) (bool, e
 			if lv.fp(b, k) == 0 {
 				lv.set(b, k, fp, ref)
 				lv.used++
-				return false, nil
+				return false, needs, nil
 			}
 		}
 		if b++; b == lv.buckets {

@@ -47,6 +47,9 @@ var (
 	ErrHeader               = problem.New("header", "unusable header")
 	ErrUnknownField         = problem.New("unknown-field", "unknown field resembling a known one")
 	ErrOtherForm            = problem.New("other-form", "answers to a different form or form version")
+	// ErrMoreProblems stands for the problems of a response left out of
+	// a report that lists only the first ones (its Value is how many).
+	ErrMoreProblems = problem.New("more-problems", "more problems not listed; count")
 )
 
 // Code returns the stable code of the first problem err wraps (depth

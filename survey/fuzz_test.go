@@ -88,7 +88,10 @@ func FuzzNDJSONDecoder(f *testing.F) {
 	f.Add([]byte("\uFEFF\uFEFF{\"id\":\"m\"}\r{\"id\":\"n\"}\n"))
 	// Keys resembling known ones, at the top level and among answers.
 	f.Add([]byte(`{"id":"k","Unit":"u","acess":4,"answers":{"recomend":9}}` + "\n" + `{"id":"l","unit":"u","units":"v"}`))
-	f.Fuzz(func(t *testing.T, in []byte) { checkStream(t, "NDJSON", in) })
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkStream(t, "NDJSON", in)
+		checkIDReadBack(t, in)
+	})
 }
 
 // FuzzValidate builds a response from fuzzed fields and checks that the
@@ -145,4 +148,25 @@ func FuzzRedact(f *testing.F) {
 			t.Fatalf("redacted text %q still has %v", r.Text, again.Findings)
 		}
 	})
+}
+
+// checkIDReadBack: for every line parseNDJSON reads as a record, the
+// duplicate check's ndjsonID reads back the same ID (the two must not
+// drift apart: ndjsonID is the lock-free read of the same rule).
+func checkIDReadBack(t *testing.T, in []byte) {
+	d := NewNDJSONDecoder(bytes.NewReader(in))
+	d.Mapping.Columns = map[string]string{"ID": "id", "source": ""}
+	e := &engine{d: d, ndjson: true, lim: d.Limits.scan(), items: map[string]bool{}}
+	for _, line := range bytes.Split(in, []byte("\n")) {
+		line = bytes.TrimRight(line, "\r")
+		var rec record
+		rec.reset(1, 0, true)
+		if parseNDJSON(e, line, &rec) != nil {
+			continue
+		}
+		got, err := ndjsonID(e, line)
+		if err != nil || !bytes.Equal(got, rec.field(fID)) {
+			t.Fatalf("%q: parsed ID %q, read back %q (%v)", line, rec.field(fID), got, err)
+		}
+	}
 }

@@ -2,9 +2,8 @@ package survey
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"unicode/utf8"
+	"github.com/palaute/palaute/internal/jsonstrict"
 )
 
 // field is one member of a JSON object: its key and its value as written.
@@ -43,7 +42,7 @@ func objectFields(data []byte, maxKeys int) ([]field, error) {
 	}
 	i = skipSpace(data, i+1)
 	var out []field
-	var seen map[string]bool // once there are many keys
+	var keys jsonstrict.Keys
 	if i < len(data) && data[i] == '}' {
 		i++
 	} else {
@@ -62,25 +61,8 @@ func objectFields(data []byte, maxKeys int) ([]field, error) {
 			if len(out) == maxKeys {
 				return nil, fmt.Errorf("%w: more than %d keys", ErrSyntax, maxKeys)
 			}
-			switch {
-			case seen != nil:
-				if seen[key] {
-					return nil, fmt.Errorf("%w key %q", ErrDuplicateKey, clipped([]byte(key)))
-				}
-				seen[key] = true
-			default:
-				for _, f := range out {
-					if f.key == key {
-						return nil, fmt.Errorf("%w key %q", ErrDuplicateKey, clipped([]byte(key)))
-					}
-				}
-				if len(out) == 16 {
-					seen = make(map[string]bool, 64)
-					for _, f := range out {
-						seen[f.key] = true
-					}
-					seen[key] = true
-				}
+			if keys.Add(key) {
+				return nil, fmt.Errorf("%w key %q", ErrDuplicateKey, clipped([]byte(key)))
 			}
 			i = skipSpace(data, end)
 			if i == len(data) || data[i] != ':' {
@@ -130,25 +112,8 @@ func stringEnd(data []byte, i int) (int, error) {
 	return 0, fmt.Errorf("%w: %w", ErrSyntax, &errJSON{len(data), "the end of a string"})
 }
 
-// jsonKey decodes a JSON string key.
-func jsonKey(quoted []byte) (string, error) {
-	plain := true
-	for _, c := range quoted[1 : len(quoted)-1] {
-		if c == '\\' || c < 0x20 {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		if !utf8.Valid(quoted) {
-			return "", errors.New("invalid UTF-8")
-		}
-		return string(quoted[1 : len(quoted)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(quoted, &s)
-	return s, err
-}
+// jsonKey decodes a JSON string key (the rule of jsonstrict.String).
+func jsonKey(quoted []byte) (string, error) { return jsonstrict.String(quoted) }
 
 // valueEnd returns the offset after the JSON value starting at i, having
 // checked that the value is valid JSON.

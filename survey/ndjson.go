@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
 
 	"github.com/palaute/palaute/internal/clip"
+	"github.com/palaute/palaute/internal/csvscan"
+	"github.com/palaute/palaute/internal/jsonstrict"
 )
 
 // NewNDJSONDecoder returns a decoder of NDJSON: one JSON object a line with
@@ -76,7 +79,9 @@ func (s *ndjsonLines) next(e *engine, rec *record) (*ValidationError, error) {
 }
 
 // parseNDJSON reads one line's object into rec, or reports why it is not
-// a record.
+// a record. It has no side effects on the decoder: the keys it ignores
+// are listed in rec.ignored for the caller to note (outside any lock of
+// the duplicate check; see the lock order in read.go).
 func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 	fields, err := objectFields(line, e.lim.Fields)
 	if err != nil {
@@ -101,7 +106,7 @@ func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 			if like := e.ndjsonLookalike(name); like != "" && (!isMeta(like) || !hasKey(e, fields, like)) {
 				fail(&ValidationError{Field: clip.Text(f.key, 80), Err: ErrUnknownField, Want: ndjsonWant(like)})
 			}
-			e.d.ignore(f.key)
+			rec.ignored = append(rec.ignored, f.key)
 			continue
 		}
 		str, err := jsonText(e, f.value)
@@ -112,6 +117,26 @@ func parseNDJSON(e *engine, line []byte, rec *record) *ValidationError {
 		rec.meta[i] = []byte(str)
 	}
 	return nil
+}
+
+// ndjsonID reads the ID of a line that parseNDJSON read as a record
+// before, for the duplicate check: the same fields, key mapping and
+// string rule, and nothing else (no lookalikes, no bookkeeping, no locks).
+func ndjsonID(e *engine, line []byte) ([]byte, error) {
+	fields, err := objectFields(line, e.lim.Fields)
+	if err != nil {
+		return nil, err
+	}
+	var id []byte
+	for _, f := range fields {
+		if metaIndex(e.d.Mapping.column(f.key)) != fID {
+			continue
+		}
+		if str, err := jsonText(e, f.value); err == nil {
+			id = []byte(str) // as parseNDJSON: a bad value leaves the field as it was
+		}
+	}
+	return id, nil
 }
 
 // ndjsonLookalike returns the known name an unknown key resembles (see
@@ -152,15 +177,17 @@ func jsonText(e *engine, v json.RawMessage) (string, error) {
 	if string(v) == "null" {
 		return "", nil
 	}
-	if !utf8.Valid(v) {
-		return "", ErrInvalidUTF8
-	}
-	if len(v) > e.lim.FieldBytes+2 {
-		return "", fmt.Errorf("%w: longer than %d bytes", ErrSyntax, e.lim.FieldBytes)
-	}
-	var str string
-	if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &str) != nil {
+	if len(v) == 0 || v[0] != '"' {
 		return "", ErrSyntax
+	}
+	str, err := jsonstrict.String(v)
+	switch {
+	case errors.Is(err, jsonstrict.ErrInvalidUTF8):
+		return "", ErrInvalidUTF8
+	case err != nil:
+		return "", ErrSyntax
+	case !e.lim.FieldFits(len(str)):
+		return "", fmt.Errorf("%w: longer than %d bytes", ErrSyntax, e.lim.FieldBytes)
 	}
 	return str, nil
 }
@@ -198,22 +225,77 @@ func clipped(v []byte) string { return clip.Text(string(v), 80) }
 
 // NDJSONEncoder writes responses as NDJSON, one object a line, in the
 // format [NewNDJSONDecoder] reads. Contact requests are not part of a
-// [Response] and are never written.
+// [Response] and are never written. Set its fields before the first
+// Encode.
+//
+// What it writes, a decoder with the same Limits reads back to the same
+// value: a response the decoder would refuse for its form (text that is
+// not valid UTF-8, which JSON would carry as U+FFFD; a text over
+// Limits.FieldBytes; a line over Limits.RecordBytes, escapes counted;
+// more answers than Limits.Fields; an item answered twice) is not
+// written, and Encode says why.
 type NDJSONEncoder struct {
+	// Limits are those of the decoder that will read the output; zero
+	// fields take the decoder's defaults.
+	Limits Limits
+
+	w   io.Writer
+	buf bytes.Buffer
 	enc *json.Encoder
 }
 
 // NewNDJSONEncoder returns an encoder writing to w.
 func NewNDJSONEncoder(w io.Writer) *NDJSONEncoder {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return &NDJSONEncoder{enc: enc}
+	e := &NDJSONEncoder{w: w}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
 }
 
 // Encode writes one response as a line.
 func (e *NDJSONEncoder) Encode(r Response) error {
+	lim := e.Limits.scan()
+	if err := writable(r, lim); err != nil {
+		return err
+	}
+	e.buf.Reset()
 	if err := e.enc.Encode(r); err != nil {
-		return fmt.Errorf("survey: encoding response %q: %w", r.ID, err)
+		return fmt.Errorf("survey: encoding response %q: %w", clip.Text(r.ID, 80), err)
+	}
+	if line := e.buf.Len() - 1; line > lim.RecordBytes {
+		return fmt.Errorf("survey: response %q: %w: its line would be %d bytes, over the reader's limit of %d (Limits.RecordBytes)", clip.Text(r.ID, 80), ErrMalformed, line, lim.RecordBytes)
+	}
+	if _, err := e.w.Write(e.buf.Bytes()); err != nil {
+		return fmt.Errorf("survey: writing response %q: %w", clip.Text(r.ID, 80), err)
+	}
+	return nil
+}
+
+// writable reports why a reader with limits lim would refuse r's form,
+// whatever the format: text that is not valid UTF-8 or over the field
+// limit, more answers than fields, an item answered twice.
+func writable(r Response, lim csvscan.Limits) error {
+	for _, f := range [...]struct{ name, s string }{
+		{"id", r.ID}, {"region", r.Region}, {"provider", r.Provider}, {"unit", r.Unit}, {"service", r.Service}, {"comment", r.Comment},
+	} {
+		switch {
+		case !utf8.ValidString(f.s):
+			return fmt.Errorf("survey: response %q: %s: %w", clip.Text(r.ID, 80), f.name, ErrInvalidUTF8)
+		case !lim.FieldFits(len(f.s)):
+			return fmt.Errorf("survey: response %q: %s: %w: %d bytes, over the reader's limit of %d (Limits.FieldBytes)", clip.Text(r.ID, 80), f.name, ErrSyntax, len(f.s), lim.FieldBytes)
+		}
+	}
+	if len(r.Answers) > lim.Fields {
+		return fmt.Errorf("survey: response %q: %w: %d answers, over the reader's limit of %d (Limits.Fields)", clip.Text(r.ID, 80), ErrMalformed, len(r.Answers), lim.Fields)
+	}
+	var items jsonstrict.Keys
+	for _, a := range r.Answers {
+		switch {
+		case !utf8.ValidString(a.Item):
+			return fmt.Errorf("survey: response %q: item %q: %w", clip.Text(r.ID, 80), clip.Text(a.Item, 80), ErrInvalidUTF8)
+		case items.Add(a.Item):
+			return fmt.Errorf("survey: response %q: item %q: %w", clip.Text(r.ID, 80), clip.Text(a.Item, 80), ErrDuplicateAnswer)
+		}
 	}
 	return nil
 }

@@ -21,8 +21,9 @@ import (
 // Sink receives the accepted responses of a [Read]. Each worker goroutine
 // has a sink of its own, so a Sink needs no locking. The response given
 // is the sink's to keep: its strings and answers are never changed or
-// reused by the decoder. An error from Accept stops the read, and Read
-// returns it.
+// reused by the decoder (they share memory with the responses decoded
+// near them: see [Decoder] for what a kept string holds). An error from
+// Accept stops the read, and Read returns it.
 type Sink interface {
 	Accept(Response) error
 }
@@ -120,6 +121,27 @@ func seekable(r io.Reader) input {
 }
 
 // engine is one read.
+//
+// # Locks
+//
+// A read has three kinds of lock, always taken in this order and never
+// the other way round, so that no cycle of waits can form:
+//
+//  1. e.mu, the ordered stage's turn (held by the one worker whose piece
+//     is next, while it finishes that piece's records);
+//  2. a shard lock of the duplicate check (idShard.mu), taken alone by a
+//     worker checking its piece's IDs (seenBatch), and under e.mu to pick
+//     up a late verdict (idSet.late), before d.mu;
+//  3. d.mu, the decoder's summary and ignored keys, taken alone by
+//     Summary and under e.mu by the ordered stage (process, noteIgnored).
+//
+// Shard locks and d.mu are leaves: nothing is locked, and no file is
+// read, while one is held. The duplicate check reads IDs back from the
+// file (fileIDs.idAt) only between its shard locks, and reading an ID back
+// has no side effect: ndjsonID and columns.fill parse, they note nothing.
+// Parsing notes nothing either: the keys a record ignores travel with it
+// (record.ignored) to the ordered stage, which notes them under d.mu.
+// Every verdict of the duplicate check is taken before d.mu.
 type engine struct {
 	ctx     context.Context
 	d       *Decoder
@@ -213,8 +235,18 @@ var helsinki = sync.OnceValues(func() (*time.Location, error) {
 // should not: the program decides); the error says how to get it.
 func Helsinki() (*time.Location, error) { return helsinki() }
 
-// process finishes a record in the ordered stage: the duplicate-ID
-// check, the verdict and the summary, in place.
+// lateRepeat completes the duplicate check of a record in the ordered
+// stage, before d.mu is taken: whether a later-checked earlier twin made
+// it a repeat (see idSet).
+func (e *engine) lateRepeat(res *readResult) {
+	if e.ids != nil && res.bad == nil && res.resp.ID != "" && !res.dupe {
+		res.dupe = e.ids.late(res.hash, res.offset)
+	}
+}
+
+// process finishes a record in the ordered stage, with d.mu held: the
+// verdict and the summary, in place. The duplicate check's verdict is
+// in res already (checkID, lateRepeat).
 func (e *engine) process(v *Validator, res *readResult, p *recordProblems) error {
 	d := e.d
 	if res.bad != nil {
@@ -229,7 +261,7 @@ func (e *engine) process(v *Validator, res *readResult, p *recordProblems) error
 	if p != nil {
 		errs, kept = p.errs, p.kept
 	}
-	if e.ids != nil && r.ID != "" && (res.dupe || e.ids.late(res.hash, res.offset)) {
+	if res.dupe {
 		errs = append(errs, &ValidationError{Line: res.line, ID: r.ID, Field: "id", Value: r.ID, Err: ErrDuplicateID})
 	}
 	d.summary.Rows++
@@ -341,7 +373,9 @@ func (e *engine) sequential(r io.Reader, offset int64, line int) error {
 				return err
 			}
 		}
+		e.lateRepeat(res)
 		d.mu.Lock()
+		d.noteIgnored(rec.ignored)
 		err = e.process(rd.v, res, p)
 		d.mu.Unlock()
 		if err != nil {
@@ -409,9 +443,7 @@ func (f *fileIDs) idAt(off int64) ([]byte, error) {
 			if i >= 0 {
 				b = b[:i]
 			}
-			rec.reset(0, off, true)
-			parseNDJSON(e, bytes.TrimRight(b, "\r"), &rec)
-			return rec.field(fID), nil
+			return ndjsonID(e, bytes.TrimRight(b, "\r"))
 		}
 		fields, end, _, _, err := csvscan.SplitRecord(b, 0, e.comma, e.lim)
 		if (err != nil || end == len(b)) && !complete {
@@ -646,13 +678,14 @@ type worker struct {
 	more    []recordProblems
 	queries []idQuery // scratch of the duplicate check
 	order   []int32
+	ignored []string // the NDJSON keys the piece's records ignore
 }
 
 // piece decodes the records of a piece, then takes its turn in the
 // ordered stage, then passes on the accepted responses.
 func (w *worker) piece(pc piece) {
 	e := w.e
-	w.results, w.more = w.results[:0], w.more[:0]
+	w.results, w.more, w.ignored = w.results[:0], w.more[:0], w.ignored[:0]
 	var resume resumePoint
 	switch {
 	case pc.irregular:
@@ -678,7 +711,11 @@ func (w *worker) piece(pc piece) {
 		e.mu.Unlock()
 		return
 	}
+	for i := range w.results {
+		e.lateRepeat(&w.results[i])
+	}
 	e.d.mu.Lock()
+	e.d.noteIgnored(w.ignored)
 	var err error
 	for i := range w.results {
 		res := &w.results[i]
@@ -777,7 +814,9 @@ func (w *worker) decodePiece(pc piece) resumePoint {
 				continue
 			}
 			w.rec.reset(recLine, recOff, true)
-			if bad := parseNDJSON(e, l, &w.rec); bad != nil {
+			bad := parseNDJSON(e, l, &w.rec)
+			w.ignored = append(w.ignored, w.rec.ignored...)
+			if bad != nil {
 				w.malformed(recLine, bad)
 				continue
 			}
@@ -822,14 +861,17 @@ func (d *Decoder) setIgnored(cols []string) {
 	d.mu.Unlock()
 }
 
-// ignore records an ignored NDJSON key (by its first 256 bytes). The
-// set kept is the maxIgnoredTracked smallest keys, so that it does not
-// depend on the order in which parallel pieces (or a line read twice when
-// sequential reading takes over) bring them.
-func (d *Decoder) ignore(key string) {
-	key = clip.Text(key, 256)
-	d.mu.Lock()
-	defer d.mu.Unlock()
+// noteIgnored records ignored NDJSON keys (by their first 256 bytes),
+// with d.mu held. The set kept is the maxIgnoredTracked smallest keys, so
+// that it does not depend on the order in which parallel pieces bring
+// them.
+func (d *Decoder) noteIgnored(keys []string) {
+	for _, key := range keys {
+		d.ignoreLocked(clip.Text(key, 256))
+	}
+}
+
+func (d *Decoder) ignoreLocked(key string) {
 	if d.ignored == nil {
 		d.ignored = map[string]bool{}
 	}

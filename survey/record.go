@@ -25,6 +25,7 @@ type record struct {
 	meta    [numMeta][]byte
 	answers []answerField
 	errs    []*ValidationError
+	ignored []string // NDJSON keys ignored, for the summary (see Decoder.noteIgnored)
 }
 
 // field returns a metadata field (empty if the input has none).
@@ -56,6 +57,7 @@ func (r *record) reset(line int, offset int64, clearMeta bool) {
 	}
 	r.answers = r.answers[:0]
 	r.errs = r.errs[:0]
+	r.ignored = r.ignored[:0]
 }
 
 // recordDecoder turns records into validated responses. It holds the
@@ -203,7 +205,7 @@ func (rd *recordDecoder) parseTime(b []byte, served bool) (time.Time, bool) {
 	// An RFC 3339 time has at least 20 bytes: shorter ones need not be
 	// tried (and their error allocates).
 	if !canonical || len(b) >= len("2006-01-02T15:04:05Z") {
-		if t, err := m.parseTime(string(b)); err == nil {
+		if t, err := m.parseTime(string(b), rd.helsinki); err == nil {
 			return t, true
 		}
 	}

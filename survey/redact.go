@@ -91,8 +91,13 @@ var (
 //   - phone numbers: international (+358 40 123 4567, 00358…, 358…
 //     without the plus, +358 (0)40…) with 8–15 digits, and Finnish
 //     national numbers with 7–11 digits and a prefix of the Finnish
-//     numbering plan, grouped with spaces, hyphens, slashes, dots or a
-//     parenthesised area code. A number ends where another begins or a
+//     numbering plan, grouped with spaces (no-break and narrow no-break
+//     spaces and the other Unicode spaces too), hyphens, slashes, dots or
+//     a parenthesised area code. Parentheses, brackets and quotes around a
+//     number stay the text's: "(046 555 0199)" becomes "([PHONE])". A
+//     number labelled as an order, receipt, referral, case, ticket,
+//     invoice or booking number ("Tilausnumero 0512345678", "Kuitin numero
+//     045 1122", "ärendenummer …", "order number …") is not a phone. A number ends where another begins or a
 //     lone digit follows ("040 123 4567 2 kertaa"); runs that read as
 //     dates (05-03-2024, 07 11 2024, 05.03.2024, 01012024) or times
 //     (08.00-16.00, 0800-1600) are left alone;
@@ -101,27 +106,36 @@ var (
 //
 // Detection is heuristic. Its precision and recall on the labelled sets in
 // testdata (redaction.txt, generated; redaction-hard.txt, hand-written to
-// be hard) are measured by the tests.
+// be hard; redaction-holdout.txt and redaction-third.txt, written after
+// changes and scored without tuning first) are measured by the tests.
+// Time is linear in the text and n log n in the findings.
 func Redact(text string) Redaction {
+	// found is kept sorted and without overlaps, so that a candidate is
+	// checked against it by binary search: time linear in the text and
+	// n log n in the findings.
 	var found []Finding
-	overlaps := func(s, e int) bool {
-		return slices.ContainsFunc(found, func(f Finding) bool { return s < f.End && f.Start < e })
+	byStart := func(a, b Finding) int { return a.Start - b.Start }
+	overlaps := func(s, e int) bool { return overlapsSorted(found, s, e) }
+	add := func(fs []Finding) {
+		var kept []Finding
+		for _, f := range fs {
+			if !overlaps(f.Start, f.End) {
+				kept = append(kept, f)
+			}
+		}
+		found = append(found, kept...)
+		slices.SortFunc(found, byStart)
 	}
 	found = append(found, findEmails(text)...)
-	for _, f := range findIBANs(text) {
-		if !overlaps(f.Start, f.End) {
-			found = append(found, f)
-		}
-	}
+	add(findIBANs(text))
+	var hetus []Finding
 	for _, m := range hetuRE.FindAllStringIndex(text, -1) {
-		if bounded(text, m[0], m[1]) && !overlaps(m[0], m[1]) && validHETU(text[m[0]:m[1]]) {
-			found = append(found, Finding{PersonalID, m[0], m[1]})
+		if bounded(text, m[0], m[1]) && validHETU(text[m[0]:m[1]]) {
+			hetus = append(hetus, Finding{PersonalID, m[0], m[1]})
 		}
 	}
-	for _, f := range findPhones(text, overlaps) {
-		found = append(found, f)
-	}
-	slices.SortFunc(found, func(a, b Finding) int { return a.Start - b.Start })
+	add(hetus)
+	add(findPhones(text, overlaps))
 	var b strings.Builder
 	at := 0
 	for _, f := range found {
@@ -131,6 +145,20 @@ func Redact(text string) Redaction {
 	}
 	b.WriteString(text[at:])
 	return Redaction{Text: b.String(), Findings: found}
+}
+
+// overlapsSorted reports whether [s, e) overlaps a finding of fs, which
+// is sorted by start and has no overlaps.
+func overlapsSorted(fs []Finding, s, e int) bool {
+	// The first finding ending after s is the only one that can overlap
+	// from the left; ends increase with starts when nothing overlaps.
+	i, _ := slices.BinarySearchFunc(fs, s, func(f Finding, s int) int {
+		if f.End <= s {
+			return -1
+		}
+		return 1
+	})
+	return i < len(fs) && fs[i].Start < e
 }
 
 // findEmails finds e-mail addresses, plain and obfuscated. After a match
@@ -323,9 +351,27 @@ type numberGroup struct {
 // digits, and one more so that a longer run is seen to be one.
 const maxPhoneDigits = 18
 
+// phoneSep returns the separator r is between the groups of a number:
+// ' ' for a space (U+0020, and the other spaces of category Zs: no-break
+// U+00A0, narrow no-break U+202F, thin, figure…), '-' for a hyphen or dash
+// (U+2010–U+2013), '/', '.', '(' and ')' for themselves; 0 for anything
+// else.
+func phoneSep(r rune) byte {
+	switch {
+	case r == ' ' || r >= 0x80 && unicode.Is(unicode.Zs, r):
+		return ' '
+	case r == '-' || r >= 0x2010 && r <= 0x2013:
+		return '-'
+	case r == '/' || r == '.' || r == '(' || r == ')':
+		return byte(r)
+	}
+	return 0
+}
+
 // numberGroups reads digit groups from s: digits, and between groups a
-// separator of at most three characters of " -/.()" with at most one of
-// " -/." (so "1.12. jälkeen" or "5, 6" end a run). It stops after
+// separator of at most three characters of " -/.()" (any space or dash
+// counting as ' ' or '-'; see phoneSep) with at most one that is not a
+// parenthesis (so "1.12. jälkeen" or "5, 6" end a run). It stops after
 // maxPhoneDigits digits, which keeps Redact linear in the text.
 func numberGroups(text string, s int) []numberGroup {
 	var gs []numberGroup
@@ -350,9 +396,9 @@ func numberGroups(text string, s int) []numberGroup {
 		// The separator to the next group.
 		k, seps := j, 0
 		sep, open = 0, false
-		for k < len(text) && k-j < 3 {
-			c := text[k]
-			switch c {
+		for chars := 0; k < len(text) && chars < 3; chars++ {
+			r, size := utf8.DecodeRuneInString(text[k:])
+			switch c := phoneSep(r); c {
 			case ' ', '-', '/', '.':
 				seps++
 				sep = c
@@ -362,7 +408,7 @@ func numberGroups(text string, s int) []numberGroup {
 			default:
 				goto done
 			}
-			k++
+			k += size
 		}
 	done:
 		if seps > 1 || k == j || k >= len(text) || !isDigit(text[k]) {
@@ -376,8 +422,12 @@ func numberGroups(text string, s int) []numberGroup {
 // findPhones finds phone numbers outside the findings so far.
 func findPhones(text string, overlaps func(s, e int) bool) []Finding {
 	var out []Finding
+	// Candidates move forward, so only the last phone found can overlap.
 	taken := func(s, e int) bool {
-		return overlaps(s, e) || slices.ContainsFunc(out, func(f Finding) bool { return s < f.End && f.Start < e })
+		if n := len(out); n > 0 && s < out[n-1].End && out[n-1].Start < e {
+			return true
+		}
+		return overlaps(s, e)
 	}
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -401,12 +451,24 @@ func findPhones(text string, overlaps func(s, e int) bool) []Finding {
 		}
 		// The tail of a longer number ("5390 0754 7034") is not a start,
 		// unless the digit before belongs to another finding.
-		if start >= 2 && strings.IndexByte(" -/.", text[start-1]) >= 0 && isDigit(text[start-2]) && !taken(start-2, start-1) {
+		if r, n := utf8.DecodeLastRuneInString(text[:start]); start > n && strings.IndexByte(" -/.", phoneSep(r)) >= 0 && phoneSep(r) != 0 && isDigit(text[start-n-1]) && !taken(start-n-1, start-n) {
 			i = skipDigits(text, i)
 			continue
 		}
 		gs := numberGroups(text, i)
 		if len(gs) == 0 {
+			continue
+		}
+		// An opening parenthesis belongs to the number only around an
+		// area code, "(09) 471 71"; in "(046 555 0199)" and
+		// "(0445896805)" it is the text's.
+		if text[start] == '(' && (gs[0].end == len(text) || text[gs[0].end] != ')' || gs[0].end-gs[0].start > 3) {
+			start++
+		}
+		// A number labelled as an order, receipt, referral, case or
+		// ticket number is not a phone.
+		if labelledNumber(text, start) {
+			i = gs[len(gs)-1].end - 1
 			continue
 		}
 		if isDateOrTime(text, gs) {
@@ -643,4 +705,78 @@ func isDate(d string) bool {
 func isHHMM(s string) bool {
 	s = strings.TrimSpace(s)
 	return len(s) == 4 && atoi(s[:2]) <= 23 && atoi(s[2:]) <= 59 && strings.Trim(s, "0123456789") == ""
+}
+
+// numberLabels are the words (lower case) that say a number is not a
+// phone: order, receipt, referral, case, ticket, reference, invoice and
+// booking numbers in Finnish, Swedish and English. A word is a label if
+// it starts with one of them (Finnish and Swedish compounds:
+// "tilausnumero", "kuitissa", "ärendenummer"), or is one of exactLabels.
+var numberLabels = []string{
+	// Finnish
+	"tilaus", "tilauks", "kuit", "lähete", "lähettee", "asianumero", "asiano", "tapaus", "tapauks",
+	"tiketti", "tiketin", "viite", "viittee", "laskun", "laskunumero", "varaus", "varauks",
+	"palvelupyyn", "lipun", "lippunumero", "sarjanumero", "tuotenumero", "asiakasnumero",
+	// Swedish
+	"order", "beställning", "kvitto", "remiss", "ärende", "faktura", "referens", "bokning", "fallnummer",
+	"kundnummer", "biljett",
+	// English
+	"receipt", "referral", "ticket", "reference", "invoice", "booking", "confirmation", "tracking",
+}
+
+// exactLabels are labels only as whole words ("asia" but not "asiakas").
+var exactLabels = map[string]bool{"asia": true, "asian": true, "lasku": true, "case": true, "ref": true, "fall": true, "lippu": true}
+
+// labelFillers are the words that may stand between a label and its
+// number: "Kuitin numero 045 1122", "order no. 0401234567", "ärendet
+// har nummer …".
+var labelFillers = map[string]bool{
+	"numero": true, "numeron": true, "nro": true, "no": true, "nr": true, "n:o": true, "number": true, "nummer": true,
+	"numret": true, "numbers": true, "id": true, "tunnus": true, "on": true, "oli": true, "is": true, "was": true,
+	"är": true, "var": true, "har": true, "with": true, "the": true, "my": true, "minun": true, "mitt": true,
+}
+
+// labelledNumber reports whether the number at start follows a label
+// that makes it an order, receipt, referral, case or ticket number: the
+// nearest word before it that is not a filler, within a few words.
+func labelledNumber(text string, start int) bool {
+	i := start
+	for words := 0; words < 4 && i > 0 && start-i < 64; words++ {
+		// Skip what is between words: spaces and punctuation.
+		for i > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:i])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				break
+			}
+			if r == '\n' || r == '!' || r == '?' {
+				return false // another sentence
+			}
+			i -= n
+		}
+		end := i
+		for i > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:i])
+			if !unicode.IsLetter(r) && r != ':' {
+				break
+			}
+			i -= n
+		}
+		w := strings.ToLower(text[i:end])
+		if w == "" {
+			return false
+		}
+		if labelFillers[w] {
+			continue
+		}
+		if exactLabels[w] {
+			return true
+		}
+		for _, l := range numberLabels {
+			if strings.HasPrefix(w, l) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }

@@ -82,7 +82,7 @@ var problemSentinels = map[string]error{
 	"ErrBeforeInstrument": ErrBeforeInstrument, "ErrServedAfterSubmitted": ErrServedAfterSubmitted,
 	"ErrUnknownChannel": ErrUnknownChannel, "ErrUnknownRole": ErrUnknownRole, "ErrUnknownLang": ErrUnknownLang,
 	"ErrUnknownUnit": ErrUnknownUnit, "ErrOrgMismatch": ErrOrgMismatch, "ErrDuplicateID": ErrDuplicateID,
-	"ErrHeader": ErrHeader, "ErrUnknownField": ErrUnknownField, "ErrOtherForm": ErrOtherForm,
+	"ErrHeader": ErrHeader, "ErrUnknownField": ErrUnknownField, "ErrOtherForm": ErrOtherForm, "ErrMoreProblems": ErrMoreProblems,
 }
 
 func TestMessages(t *testing.T) {

@@ -64,6 +64,16 @@ func (l Limits) WithDefaults() Limits {
 	return l
 }
 
+// FieldFits reports whether a field of n bytes of text (unquoted, or
+// JSON-unescaped) is within the limits: the one rule of field length the
+// scanner, survey's NDJSON reader and survey's writers apply.
+func (l Limits) FieldFits(n int) bool { return n <= l.FieldBytes }
+
+// RecordFits reports whether a record of n bytes, not counting its line
+// end, surely fits the limits whatever its line end (LF or CR LF): the
+// rule survey's CSV writer applies before it writes.
+func (l Limits) RecordFits(n int) bool { return n+2 <= l.RecordBytes }
+
 // Scanner reads records. Fields returned by Scan are valid until the next
 // call.
 type Scanner struct {
@@ -254,7 +264,7 @@ func (s *Scanner) scan() ([][]byte, int, error) {
 			s.buf = append(s.buf, '"') // "" inside quotes
 			st = quoted
 		}
-		if len(s.buf)-fieldStartAt > s.limits.FieldBytes {
+		if !s.limits.FieldFits(len(s.buf) - fieldStartAt) {
 			return nil, start, s.fail(start, ErrFieldTooLong)
 		}
 	}

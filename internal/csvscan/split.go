@@ -58,7 +58,7 @@ func SplitRecordInto(fields [][]byte, scratch *[]byte, b []byte, pos int, comma 
 	if nl >= 0 {
 		q = bytes.IndexByte(b[pos:pos+nl], '"')
 	}
-	if q > 0 && b[pos+q-1] == comma && q <= lim.FieldBytes {
+	if q > 0 && b[pos+q-1] == comma && lim.FieldFits(q) {
 		fields = SplitFields(fields, b[pos:pos+q-1], comma)
 		if len(fields) >= lim.Fields {
 			return nil, 0, 0, false, ErrIrregular
@@ -77,9 +77,9 @@ func SplitRecordInto(fields [][]byte, scratch *[]byte, b []byte, pos int, comma 
 		if len(fields) > lim.Fields {
 			return nil, 0, 0, false, ErrIrregular
 		}
-		if len(line) > lim.FieldBytes {
+		if !lim.FieldFits(len(line)) {
 			for _, f := range fields {
-				if len(f) > lim.FieldBytes {
+				if !lim.FieldFits(len(f)) {
 					return nil, 0, 0, false, ErrIrregular
 				}
 			}
@@ -122,7 +122,7 @@ func SplitRecordInto(fields [][]byte, scratch *[]byte, b []byte, pos int, comma 
 				i += j + 1
 				break
 			}
-			if len(f) > lim.FieldBytes {
+			if !lim.FieldFits(len(f)) {
 				return nil, 0, 0, false, ErrIrregular
 			}
 			fields = append(fields, f)
@@ -150,7 +150,7 @@ func SplitRecordInto(fields [][]byte, scratch *[]byte, b []byte, pos int, comma 
 		if j < len(b) && b[j] == '\n' && len(f) > 0 && f[len(f)-1] == '\r' {
 			f = f[:len(f)-1] // \r\n ends the record
 		}
-		if len(f) > lim.FieldBytes {
+		if !lim.FieldFits(len(f)) {
 			return nil, 0, 0, false, ErrIrregular
 		}
 		fields = append(fields, f)
@@ -196,7 +196,7 @@ func SplitFields(fields [][]byte, line []byte, comma byte) [][]byte {
 // counts the terminator too): records near the limit go to the general
 // scanner.
 func checkSize(n int, lim Limits) error {
-	if n+2 > lim.RecordBytes {
+	if !lim.RecordFits(n) {
 		return ErrIrregular
 	}
 	return nil

@@ -26,11 +26,34 @@ var (
 	itemTypes           = []string{"group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string", "text", "url", "choice", "open-choice", "attachment", "reference", "quantity"}
 )
 
-// checker collects rule violations with the path where they are.
-type checker struct{ errs []error }
+// checker collects rule violations with the path where they are: the
+// first maxViolations, and the number of the others.
+type checker struct {
+	errs []error
+	more int
+}
+
+// maxViolations is how many violations Check and CheckResponse list.
+const maxViolations = 100
+
+// maxItemDepth is how deep Check and CheckResponse follow nested items;
+// this package's questionnaires nest two levels.
+const maxItemDepth = 8
 
 func (c *checker) fail(path, format string, args ...any) {
+	if len(c.errs) >= maxViolations {
+		c.more++
+		return
+	}
 	c.errs = append(c.errs, fmt.Errorf("%s: %w: %s", path, ErrRule, fmt.Sprintf(format, args...)))
+}
+
+// err joins the violations found, with the count of those not listed.
+func (c *checker) err(root string) error {
+	if c.more > 0 {
+		c.errs = append(c.errs, fmt.Errorf("%s: %w: %d more violations not listed", root, ErrRule, c.more))
+	}
+	return errors.Join(c.errs...)
 }
 
 // resource checks the elements every resource checked here has: its
@@ -69,10 +92,12 @@ func (c *checker) extensions(path string, exts []Extension) {
 		if e.URL == "" {
 			c.fail(p+".url", "missing")
 		}
-		values := 0
-		for _, v := range []bool{e.ValueCode != "", e.ValueString != "", e.ValueDateTime != "", e.ValueCodeableConcept != nil, e.Other != ""} {
-			if v {
-				values++
+		values := e.values // as read
+		if values == 0 {   // as built
+			for _, v := range []bool{e.ValueCode != "", e.ValueString != "", e.ValueDateTime != "", e.ValueCodeableConcept != nil, e.Other != ""} {
+				if v {
+					values++
+				}
 			}
 		}
 		if values > 1 {
@@ -137,8 +162,12 @@ func Check(q *Questionnaire) error {
 	c.extensions("Questionnaire", q.Extension)
 	c.element("Questionnaire._title", q.TitleExt)
 	seen := map[string]bool{}
-	var items func(path string, its []Item)
-	items = func(path string, its []Item) {
+	var items func(path string, depth int, its []Item)
+	items = func(path string, depth int, its []Item) {
+		if len(its) > 0 && depth == maxItemDepth {
+			c.fail(path, "items nested more than %d levels deep", maxItemDepth)
+			return
+		}
 		for i, it := range its {
 			p := fmt.Sprintf("%s.item[%d]", path, i)
 			switch {
@@ -178,18 +207,20 @@ func Check(q *Questionnaire) error {
 				}
 				c.coding(op+".valueCoding", o.ValueCoding)
 			}
-			items(p, it.Item)
+			items(p, depth+1, it.Item)
 		}
 	}
-	items("Questionnaire", q.Item)
-	return errors.Join(c.errs...)
+	items("Questionnaire", 0, q.Item)
+	return c.err("Questionnaire")
 }
 
 // CheckResponse reports every violation, in r, of the R4 rules this
 // package relies on, each wrapping [ErrRule] with its path: the required
 // status from its value set, the forms of authored, codes, codings and
-// extensions, link IDs present, and no item with both answers and items
-// (qrs-1).
+// extensions, link IDs present, one value[x] an answer, and no item with
+// both answers and items (qrs-1). It lists the first 100 violations and
+// counts the others, and follows items 8 levels deep (deeper nesting is a
+// violation).
 func CheckResponse(r *QuestionnaireResponse) error {
 	var c checker
 	c.resource("QuestionnaireResponse", r.ResourceType, r.ID, r.Language, r.Status, responseStatus)
@@ -200,8 +231,12 @@ func CheckResponse(r *QuestionnaireResponse) error {
 		c.uri("QuestionnaireResponse.identifier.system", r.Identifier.System)
 	}
 	c.extensions("QuestionnaireResponse", r.Extension)
-	var items func(path string, its []ResponseItem)
-	items = func(path string, its []ResponseItem) {
+	var items func(path string, depth int, its []ResponseItem)
+	items = func(path string, depth int, its []ResponseItem) {
+		if len(its) > 0 && depth == maxItemDepth {
+			c.fail(path, "items nested more than %d levels deep", maxItemDepth)
+			return
+		}
 		for i, it := range its {
 			p := fmt.Sprintf("%s.item[%d]", path, i)
 			if it.LinkID == "" {
@@ -212,14 +247,17 @@ func CheckResponse(r *QuestionnaireResponse) error {
 			}
 			for j, a := range it.Answer {
 				ap := fmt.Sprintf("%s.answer[%d]", p, j)
+				if a.values > 1 {
+					c.fail(ap, "more than one value[x]")
+				}
 				if a.ValueCoding != nil {
 					c.coding(ap+".valueCoding", a.ValueCoding)
 				}
-				items(ap, a.Item)
+				items(ap, depth+1, a.Item)
 			}
-			items(p, it.Item)
+			items(p, depth+1, it.Item)
 		}
 	}
-	items("QuestionnaireResponse", r.Item)
-	return errors.Join(c.errs...)
+	items("QuestionnaireResponse", 0, r.Item)
+	return c.err("QuestionnaireResponse")
 }

@@ -20,6 +20,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// figures makes TestHostileFigures print its table.
+var figures = flag.Bool("figures", false, "print the figures of TestHostileFigures")
+
 // goldenSpec is the template of the golden files: three national
 // statements, open feedback, in Swedish, Finnish and English.
 var goldenSpec = catalogue.TemplateSpec{

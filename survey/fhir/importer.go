@@ -15,6 +15,7 @@ import (
 
 	"github.com/palaute/palaute/catalogue"
 	"github.com/palaute/palaute/i18n"
+	"github.com/palaute/palaute/internal/jsonstrict"
 	"github.com/palaute/palaute/survey"
 )
 
@@ -151,6 +152,9 @@ func (im *Importer) decode(data []byte, line int) (survey.Submission, error) {
 	if len(data) > im.maxBytes() {
 		return reject(&survey.ValidationError{Err: fmt.Errorf("%w: %w", survey.ErrMalformed, ErrTooLarge), Want: "at most " + strconv.Itoa(im.maxBytes()) + " bytes"})
 	}
+	if err := jsonstrict.Check(data, jsonLimits); err != nil {
+		return reject(strictProblem(err, "QuestionnaireResponse"))
+	}
 	var qr QuestionnaireResponse
 	if err := json.Unmarshal(data, &qr); err != nil {
 		return reject(&survey.ValidationError{Err: fmt.Errorf("%w: %v", survey.ErrSyntax, err), Want: "a QuestionnaireResponse in FHIR JSON"})
@@ -158,17 +162,78 @@ func (im *Importer) decode(data []byte, line int) (survey.Submission, error) {
 	return im.convert(&qr, line)
 }
 
+// jsonLimits bound the objects and arrays of a resource read: a response
+// to this package's questionnaires nests 8 levels (a contact group's
+// answer), extensions a few more; its longest list is its items (a few
+// dozen), and it has a few hundred objects and arrays. Keys that differ
+// only in case are repeats: encoding/json would take either for the
+// element ("status", "Status"). Within them, the work of an import is linear in its size with
+// a small constant (see BenchmarkHostile).
+var jsonLimits = jsonstrict.Limits{Depth: 32, Elements: 1000, Containers: 4000, FoldKeys: true}
+
+// MaxProblems is how many problems an import reports of one response:
+// the first ones found, then one more ([survey.ErrMoreProblems]) with the
+// number left out, so that the reply to a hostile request stays small.
+const MaxProblems = 100
+
+// strictProblem turns a problem jsonstrict found into the response's
+// problem, at the element where it is (below root).
+func strictProblem(err error, root string) *survey.ValidationError {
+	var je *jsonstrict.Error
+	if !errors.As(err, &je) {
+		return &survey.ValidationError{Field: root, Err: fmt.Errorf("%w: %v", survey.ErrSyntax, err)}
+	}
+	path := root
+	if je.Path != "" {
+		path += "." + je.Path
+	}
+	var kind error
+	switch {
+	case errors.Is(err, jsonstrict.ErrDuplicateKey):
+		return &survey.ValidationError{Field: path + "." + je.Key, Err: fmt.Errorf("%w (byte %d)", survey.ErrDuplicateKey, je.Offset+1), Value: je.Key, Want: "each element once"}
+	case errors.Is(err, jsonstrict.ErrInvalidUTF8):
+		kind = survey.ErrInvalidUTF8
+	case errors.Is(err, jsonstrict.ErrTrailing):
+		return &survey.ValidationError{Field: root, Err: fmt.Errorf("%w: data after the resource (byte %d)", survey.ErrMalformed, je.Offset+1), Want: "one JSON object"}
+	case errors.Is(err, jsonstrict.ErrTooDeep), errors.Is(err, jsonstrict.ErrTooMany):
+		kind = survey.ErrMalformed
+	default:
+		kind = survey.ErrSyntax
+	}
+	return &survey.ValidationError{Field: path, Err: fmt.Errorf("%w: %s", kind, strings.TrimPrefix(je.Error(), "byte ")), Want: "FHIR JSON"}
+}
+
+// problems collects the problems of one response: the first MaxProblems,
+// and the number of the others.
+type problems struct {
+	list   []*survey.ValidationError
+	more   int
+	reject bool // a problem left out rejects the response
+}
+
+func (p *problems) add(e *survey.ValidationError) {
+	if len(p.list) < MaxProblems {
+		p.list = append(p.list, e)
+		return
+	}
+	p.more++
+	if !e.AnswerLevel() {
+		p.reject = true
+	}
+}
+
 // convert turns a decoded response into a submission and validates it.
 func (im *Importer) convert(qr *QuestionnaireResponse, line int) (survey.Submission, error) {
-	var errs []*survey.ValidationError
-	fail := func(e *survey.ValidationError) { errs = append(errs, e) }
+	var errs problems
+	fail := errs.add
 	var sub survey.Submission
 	r := &sub.Response
 	if qr.ResourceType != "QuestionnaireResponse" {
 		fail(&survey.ValidationError{Field: "resourceType", Value: qr.ResourceType, Err: survey.ErrMalformed, Want: "QuestionnaireResponse"})
-		return im.verdict(sub, line, errs)
+		return im.verdict(sub, line, &errs)
 	}
-	for _, e := range errSlice(CheckResponse(qr)) {
+	rules := errSlice(CheckResponse(qr))
+	for _, e := range rules {
 		path, detail, _ := strings.Cut(e.Error(), ": "+ErrRule.Error())
 		switch path {
 		case "QuestionnaireResponse.status", "QuestionnaireResponse.authored", "QuestionnaireResponse.language":
@@ -207,7 +272,7 @@ func (im *Importer) convert(qr *QuestionnaireResponse, line int) (survey.Submiss
 	unitGiven := im.extensions(qr, r, fail)
 	f := im.form(qr.Questionnaire, fail)
 	if f == nil {
-		return im.verdict(sub, line, errs)
+		return im.verdict(sub, line, &errs)
 	}
 	r.Instrument = f.tmpl.Instrument().Ref()
 	switch {
@@ -219,7 +284,7 @@ func (im *Importer) convert(qr *QuestionnaireResponse, line int) (survey.Submiss
 		fail(&survey.ValidationError{Field: "unit", Err: survey.ErrMissing, Want: "one of " + strings.Join(f.units, ", ")})
 	}
 	sub.Contact = im.items(qr, f, r, fail)
-	return im.verdict(sub, line, errs)
+	return im.verdict(sub, line, &errs)
 }
 
 // extensions reads the metadata extensions, reporting whether a unit was
@@ -422,7 +487,8 @@ func readContact(it ResponseItem, fail func(*survey.ValidationError)) *survey.Co
 
 // verdict validates the response read and joins the problems found in
 // reading with the validator's.
-func (im *Importer) verdict(sub survey.Submission, line int, read []*survey.ValidationError) (survey.Submission, error) {
+func (im *Importer) verdict(sub survey.Submission, line int, found *problems) (survey.Submission, error) {
+	read := found.list
 	r := sub.Response
 	var kept survey.Response
 	var ok bool
@@ -432,7 +498,7 @@ func (im *Importer) verdict(sub survey.Submission, line int, read []*survey.Vali
 	} else {
 		kept, ok, verr = im.v.Validate(r)
 	}
-	problems := read
+	all := problems{list: read, more: found.more}
 	for _, e := range survey.Problems(verr) {
 		e.Field = fhirField(e.Field)
 		// A value that could not be read is missing to the validator;
@@ -440,12 +506,16 @@ func (im *Importer) verdict(sub survey.Submission, line int, read []*survey.Vali
 		if errors.Is(e.Err, survey.ErrMissing) && slices.ContainsFunc(read, func(r *survey.ValidationError) bool { return r.Field == e.Field && e.Field != "" }) {
 			continue
 		}
-		problems = append(problems, e)
+		all.add(e)
+	}
+	problems := all.list
+	if all.more > 0 {
+		problems = append(problems, &survey.ValidationError{Err: survey.ErrMoreProblems, Value: strconv.Itoa(all.more)})
 	}
 	if len(problems) == 0 {
 		return sub, nil
 	}
-	rejected := !ok
+	rejected := !ok || found.reject
 	for _, e := range read {
 		if !e.AnswerLevel() || !im.v.KeepValidAnswers {
 			rejected = true
@@ -483,7 +553,8 @@ func errSlice(err error) []error {
 // a repeated response ID ([survey.ErrDuplicateID]), rejects the entry. A
 // bad entry never ends the stream. Input that is not a JSON Bundle
 // ([ErrBundle]; a Bundle without its resourceType is found out only at
-// its end), an entry over MaxBytes ([ErrTooLarge]) or an I/O error yields
+// its end, and so is data after the Bundle, such as a second Bundle), a
+// repeated key of the Bundle, an entry over MaxBytes ([ErrTooLarge]) or an I/O error yields
 // (Submission{}, error) and ends it.
 func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 	return func(yield func(survey.Submission, error) bool) {
@@ -500,6 +571,7 @@ func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 		}
 		seen := map[string]bool{}
 		isBundle := false
+		var keys jsonstrict.Keys
 		for dec.More() {
 			key, err := dec.Token()
 			if err != nil {
@@ -507,6 +579,10 @@ func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 				return
 			}
 			lr.budget = lr.n + int64(im.maxBytes()) + 4096
+			if k, _ := key.(string); keys.Add(k) {
+				fatal(fmt.Errorf("%w: Bundle.%s repeated (near line %d)", ErrBundle, k, lr.lineAt(lr.n)))
+				return
+			}
 			switch key {
 			case "resourceType":
 				var rt string
@@ -542,6 +618,10 @@ func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 					fatal(lr.wrap(err))
 					return
 				}
+				if err := jsonstrict.Check(skip, jsonLimits); err != nil {
+					fatal(fmt.Errorf("%w: Bundle.%s (near line %d): %w", ErrBundle, key, lr.lineAt(lr.n), err))
+					return
+				}
 			}
 		}
 		if _, err := dec.Token(); err != nil {
@@ -550,12 +630,31 @@ func (im *Importer) Bundle(r io.Reader) iter.Seq2[survey.Submission, error] {
 		}
 		if !isBundle {
 			fatal(fmt.Errorf("%w: no resourceType", ErrBundle))
+			return
+		}
+		// Nothing may follow the Bundle: a second one (cat a.json
+		// b.json) would be dropped without a word.
+		if tok, err := dec.Token(); err != io.EOF {
+			line := lr.lineAt(dec.InputOffset())
+			if err != nil {
+				fatal(fmt.Errorf("%w: data after the Bundle, at line %d: %w", ErrBundle, line, err))
+			} else {
+				fatal(fmt.Errorf("%w: data after the Bundle, at line %d (%v): one Bundle a request", ErrBundle, line, tok))
+			}
 		}
 	}
 }
 
 // entry reads one Bundle entry.
 func (im *Importer) entry(raw json.RawMessage, line int, seen map[string]bool) (survey.Submission, error) {
+	if err := jsonstrict.Check(raw, jsonLimits); err != nil {
+		e := strictProblem(err, "entry")
+		if rest, ok := strings.CutPrefix(e.Field, "entry.resource"); ok {
+			e.Field = "QuestionnaireResponse" + rest
+		}
+		e.Line = line
+		return survey.Submission{}, &survey.RowError{Line: line, Rejected: true, Err: e}
+	}
 	var e struct {
 		Resource json.RawMessage `json:"resource"`
 	}

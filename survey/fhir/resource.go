@@ -1,8 +1,11 @@
 package fhir
 
 import (
-	"cmp"
 	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/palaute/palaute/internal/jsonstrict"
 )
 
 // Questionnaire is the part of the FHIR R4 Questionnaire resource this
@@ -97,100 +100,60 @@ type Extension struct {
 	// Other is the name of a value element of another type, such as
 	// "valueBoolean", that the extension had when read; never written.
 	Other string `json:"-"`
+
+	values int // the value elements it had when read (more than one breaks R4)
 }
 
 // UnmarshalJSON reads an extension, noting a value of a type the package
 // does not read in Other.
 func (e *Extension) UnmarshalJSON(data []byte) error {
 	type plain Extension
-	var w struct {
-		plain
-		otherValues
-		// Value types otherValues leaves to the modelled elements of
-		// ResponseAnswer, which an extension does not model.
-		ValueCoding  json.RawMessage `json:"valueCoding"`
-		ValueInteger json.RawMessage `json:"valueInteger"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
 		return err
 	}
-	*e = Extension(w.plain)
-	e.Other = cmp.Or(w.otherValues.name(), firstValue(value{"valueCoding", w.ValueCoding}, value{"valueInteger", w.ValueInteger}))
-	return nil
+	*e = Extension(p)
+	var err error
+	e.Other, e.values, err = valueElements(data, "valueCode", "valueString", "valueDateTime", "valueCodeableConcept")
+	return err
 }
 
-// otherValues catches, in the same pass as the rest of an element, the
-// R4 value[x] types (http://hl7.org/fhir/R4/datatypes.html) that neither
-// Extension nor ResponseAnswer models (each wrapper adds those the other
-// models: a field of the same name at the same depth would hide both),
-// so that an element holding one is known to have a value.
-type otherValues struct {
-	ValueBase64Binary        json.RawMessage `json:"valueBase64Binary"`
-	ValueBoolean             json.RawMessage `json:"valueBoolean"`
-	ValueCanonical           json.RawMessage `json:"valueCanonical"`
-	ValueDate                json.RawMessage `json:"valueDate"`
-	ValueDecimal             json.RawMessage `json:"valueDecimal"`
-	ValueId                  json.RawMessage `json:"valueId"`
-	ValueInstant             json.RawMessage `json:"valueInstant"`
-	ValueMarkdown            json.RawMessage `json:"valueMarkdown"`
-	ValueOid                 json.RawMessage `json:"valueOid"`
-	ValuePositiveInt         json.RawMessage `json:"valuePositiveInt"`
-	ValueTime                json.RawMessage `json:"valueTime"`
-	ValueUnsignedInt         json.RawMessage `json:"valueUnsignedInt"`
-	ValueUri                 json.RawMessage `json:"valueUri"`
-	ValueUrl                 json.RawMessage `json:"valueUrl"`
-	ValueUuid                json.RawMessage `json:"valueUuid"`
-	ValueAddress             json.RawMessage `json:"valueAddress"`
-	ValueAge                 json.RawMessage `json:"valueAge"`
-	ValueAnnotation          json.RawMessage `json:"valueAnnotation"`
-	ValueAttachment          json.RawMessage `json:"valueAttachment"`
-	ValueContactPoint        json.RawMessage `json:"valueContactPoint"`
-	ValueCount               json.RawMessage `json:"valueCount"`
-	ValueDistance            json.RawMessage `json:"valueDistance"`
-	ValueDuration            json.RawMessage `json:"valueDuration"`
-	ValueHumanName           json.RawMessage `json:"valueHumanName"`
-	ValueIdentifier          json.RawMessage `json:"valueIdentifier"`
-	ValueMoney               json.RawMessage `json:"valueMoney"`
-	ValuePeriod              json.RawMessage `json:"valuePeriod"`
-	ValueQuantity            json.RawMessage `json:"valueQuantity"`
-	ValueRange               json.RawMessage `json:"valueRange"`
-	ValueRatio               json.RawMessage `json:"valueRatio"`
-	ValueReference           json.RawMessage `json:"valueReference"`
-	ValueSampledData         json.RawMessage `json:"valueSampledData"`
-	ValueSignature           json.RawMessage `json:"valueSignature"`
-	ValueTiming              json.RawMessage `json:"valueTiming"`
-	ValueContactDetail       json.RawMessage `json:"valueContactDetail"`
-	ValueContributor         json.RawMessage `json:"valueContributor"`
-	ValueDataRequirement     json.RawMessage `json:"valueDataRequirement"`
-	ValueExpression          json.RawMessage `json:"valueExpression"`
-	ValueParameterDefinition json.RawMessage `json:"valueParameterDefinition"`
-	ValueRelatedArtifact     json.RawMessage `json:"valueRelatedArtifact"`
-	ValueTriggerDefinition   json.RawMessage `json:"valueTriggerDefinition"`
-	ValueUsageContext        json.RawMessage `json:"valueUsageContext"`
-	ValueDosage              json.RawMessage `json:"valueDosage"`
-	ValueMeta                json.RawMessage `json:"valueMeta"`
-}
-
-// name returns the element name of the first value caught, or "".
-func (o *otherValues) name() string {
-	return firstValue(value{"valueBase64Binary", o.ValueBase64Binary}, value{"valueBoolean", o.ValueBoolean}, value{"valueCanonical", o.ValueCanonical}, value{"valueDate", o.ValueDate}, value{"valueDecimal", o.ValueDecimal}, value{"valueId", o.ValueId}, value{"valueInstant", o.ValueInstant}, value{"valueMarkdown", o.ValueMarkdown}, value{"valueOid", o.ValueOid}, value{"valuePositiveInt", o.ValuePositiveInt}, value{"valueTime", o.ValueTime}, value{"valueUnsignedInt", o.ValueUnsignedInt}, value{"valueUri", o.ValueUri}, value{"valueUrl", o.ValueUrl}, value{"valueUuid", o.ValueUuid}, value{"valueAddress", o.ValueAddress}, value{"valueAge", o.ValueAge}, value{"valueAnnotation", o.ValueAnnotation}, value{"valueAttachment", o.ValueAttachment}, value{"valueContactPoint", o.ValueContactPoint}, value{"valueCount", o.ValueCount}, value{"valueDistance", o.ValueDistance}, value{"valueDuration", o.ValueDuration}, value{"valueHumanName", o.ValueHumanName}, value{"valueIdentifier", o.ValueIdentifier}, value{"valueMoney", o.ValueMoney}, value{"valuePeriod", o.ValuePeriod}, value{"valueQuantity", o.ValueQuantity}, value{"valueRange", o.ValueRange}, value{"valueRatio", o.ValueRatio}, value{"valueReference", o.ValueReference}, value{"valueSampledData", o.ValueSampledData}, value{"valueSignature", o.ValueSignature}, value{"valueTiming", o.ValueTiming}, value{"valueContactDetail", o.ValueContactDetail}, value{"valueContributor", o.ValueContributor}, value{"valueDataRequirement", o.ValueDataRequirement}, value{"valueExpression", o.ValueExpression}, value{"valueParameterDefinition", o.ValueParameterDefinition}, value{"valueRelatedArtifact", o.ValueRelatedArtifact}, value{"valueTriggerDefinition", o.ValueTriggerDefinition}, value{"valueUsageContext", o.ValueUsageContext}, value{"valueDosage", o.ValueDosage}, value{"valueMeta", o.ValueMeta})
-}
-
-// value is a value element as read: its name and its JSON, nil if absent.
-type value struct {
-	name string
-	raw  json.RawMessage
-}
-
-// firstValue returns the name of the first value present, or "".
-func firstValue(vs ...value) string {
-	for _, v := range vs {
-		if v.raw != nil {
-			return v.name
+// valueElements returns, of the members of the object data, the first
+// value[x] element (R4 datatypes, http://hl7.org/fhir/R4/datatypes.html)
+// that is not one of the modelled ones, and how many value elements there
+// are. It reads only the keys, so that it costs no more than the object
+// is long.
+func valueElements(data []byte, modelled ...string) (other string, values int, _ error) {
+	keys, err := jsonstrict.ObjectKeys(data)
+	if err != nil {
+		return "", 0, err
+	}
+	for _, k := range keys {
+		t, ok := strings.CutPrefix(k, "value")
+		if !ok || !valueTypes[t] {
+			continue
+		}
+		values++
+		if other == "" && !slices.Contains(modelled, k) {
+			other = k
 		}
 	}
-	return ""
+	return other, values, nil
 }
+
+// valueTypes are the R4 datatypes a value[x] element may have.
+var valueTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range strings.Fields(`Base64Binary Boolean Canonical Code Date DateTime Decimal Id Instant Integer
+		Markdown Oid PositiveInt String Time UnsignedInt Uri Url Uuid Address Age Annotation Attachment
+		CodeableConcept Coding ContactPoint Count Distance Duration HumanName Identifier Money Period
+		Quantity Range Ratio Reference SampledData Signature Timing ContactDetail Contributor
+		DataRequirement Expression ParameterDefinition RelatedArtifact TriggerDefinition UsageContext
+		Dosage Meta`) {
+		m[t] = true
+	}
+	return m
+}()
 
 // Meta is resource metadata: here the tags that flag provisional texts.
 type Meta struct {
@@ -249,28 +212,22 @@ type ResponseAnswer struct {
 	// Other is the name of a value element of another type, such as
 	// "valueDate", that the answer had when read; never written.
 	Other string `json:"-"`
+
+	values int // the value elements it had when read (more than one breaks R4)
 }
 
 // UnmarshalJSON reads an answer, noting a value of a type the package
 // does not read in Other.
 func (a *ResponseAnswer) UnmarshalJSON(data []byte) error {
 	type plain ResponseAnswer
-	var w struct {
-		plain
-		otherValues
-		// Value types otherValues leaves to the modelled elements of
-		// Extension, which an answer does not model.
-		ValueCode            json.RawMessage `json:"valueCode"`
-		ValueDateTime        json.RawMessage `json:"valueDateTime"`
-		ValueCodeableConcept json.RawMessage `json:"valueCodeableConcept"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
+	var p plain
+	if err := json.Unmarshal(data, &p); err != nil {
 		return err
 	}
-	*a = ResponseAnswer(w.plain)
-	a.Other = cmp.Or(w.otherValues.name(), firstValue(value{"valueCode", w.ValueCode}, value{"valueDateTime", w.ValueDateTime},
-		value{"valueCodeableConcept", w.ValueCodeableConcept}))
-	return nil
+	*a = ResponseAnswer(p)
+	var err error
+	a.Other, a.values, err = valueElements(data, "valueCoding", "valueInteger", "valueString")
+	return err
 }
 
 // Bundle is a FHIR R4 Bundle of resources

@@ -1,12 +1,14 @@
 package fhir
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/palaute/palaute/i18n"
 	"github.com/palaute/palaute/survey"
@@ -23,8 +25,13 @@ import (
 // the QuestionnaireResponse holding it must be kept like the Submission.
 //
 // The error wraps [survey.ErrNotInTemplate] for an answer or a comment q
-// does not ask (or a contact request without a contact group), and
-// [survey.ErrOutOfRange] for a value that is not one of q's options.
+// does not ask (or a contact request without a contact group),
+// [survey.ErrOutOfRange] for a value that is not one of q's options,
+// [survey.ErrInvalidUTF8] for text that is not valid UTF-8,
+// [survey.ErrSyntax] for contact details over their maxLength, and
+// [ErrTooLarge] for a response over [DefaultMaxBytes] as JSON: what
+// NewResponse returns, an [Importer] (with the default MaxBytes) reads
+// back to the same submission.
 func NewResponse(q *Questionnaire, s survey.Submission, o Options) (*QuestionnaireResponse, error) {
 	r := s.Response
 	out := &QuestionnaireResponse{
@@ -103,10 +110,40 @@ func NewResponse(q *Questionnaire, s survey.Submission, o Options) (*Questionnai
 	if s.Contact != nil && !hasContact && *s.Contact != (survey.Contact{}) {
 		errs = append(errs, fmt.Errorf("fhir: contact request: %w: %s has no contact group", survey.ErrNotInTemplate, q.Canonical()))
 	}
+	errs = append(errs, readable(s)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	// What an importer refuses whole is not written: a response over its
+	// default size (a long comment of characters JSON escapes).
+	if b, err := json.Marshal(out); err != nil || len(b) > DefaultMaxBytes {
+		return nil, fmt.Errorf("fhir: response %q: %w: %d bytes written, over DefaultMaxBytes", r.ID, ErrTooLarge, len(b))
+	}
 	return out, nil
+}
+
+// readable lists what an importer would refuse in a submission's texts:
+// text that is not valid UTF-8 (JSON would carry it as U+FFFD) and
+// contact details over their questionnaire's maxLength.
+func readable(s survey.Submission) []error {
+	r := s.Response
+	var errs []error
+	for _, f := range []struct{ name, s string }{{"identifier", r.ID}, {"region", r.Region}, {"provider", r.Provider}, {"unit", r.Unit}, {"service", r.Service}, {"comment", r.Comment}} {
+		if !utf8.ValidString(f.s) {
+			errs = append(errs, fmt.Errorf("fhir: %s: %w", f.name, survey.ErrInvalidUTF8))
+		}
+	}
+	if c := s.Contact; c != nil {
+		for _, f := range []struct{ name, s string }{{ContactName, c.Name}, {ContactPhone, c.Phone}, {ContactEmail, c.Email}} {
+			switch {
+			case !utf8.ValidString(f.s):
+				errs = append(errs, fmt.Errorf("fhir: item %s: %w", f.name, survey.ErrInvalidUTF8))
+			case len(f.s) > maxContactLen:
+				errs = append(errs, fmt.Errorf("fhir: item %s: %w: %d bytes, over its maxLength of %d", f.name, survey.ErrSyntax, len(f.s), maxContactLen))
+			}
+		}
+	}
+	return errs
 }
 
 func hasTextItem(q *Questionnaire) bool {
