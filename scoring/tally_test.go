@@ -538,3 +538,61 @@ func TestBinaryDecodeAllocationBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestTalliesReadBackAtLimits: what MarshalJSON and MarshalBinary write
+// at the limits of tallies — counts and gated counts of MaxResponses,
+// every value 0–15, MaxItems items, item IDs of any bytes — their readers
+// read back to the same tallies; one past a limit is refused by both
+// readers alike.
+func TestTalliesReadBackAtLimits(t *testing.T) {
+	var counts, gated []int64
+	for v := range MaxValue + 1 {
+		counts = append(counts, int64(v)*1000)
+		gated = append(gated, int64(v)*500)
+	}
+	counts[MaxValue] = MaxResponses - 120*1000
+	gated[MaxValue] = counts[MaxValue]
+	item := func(i int) string { return fmt.Sprintf("i%d\x00\"ä\u2028", i) }
+	doc := func(responses int64, items int) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, `{"format":"palaute-tallies/3","grouping":{"by":["unit"],"period":"month","location":"Europe/Helsinki"},"groups":[{"key":{"unit":"u","instrument":"thl-adult/2022","period":{"kind":"month","start":"2025-03-01","end":"2025-03-31"}},"responses":%d,"counts":{`, responses)
+		c, _ := json.Marshal(counts)
+		g, _ := json.Marshal(gated)
+		var keys, gs []string
+		for i := range items {
+			name, _ := json.Marshal(item(i))
+			if i > 0 {
+				b.WriteString(",")
+			}
+			if i == 0 {
+				fmt.Fprintf(&b, "%s:%s", name, c)
+				gs = append(gs, fmt.Sprintf("%s:%s", name, g))
+			} else {
+				fmt.Fprintf(&b, "%s:[1]", name)
+			}
+			keys = append(keys, fmt.Sprintf(`%s:"%016x"`, name, uint64(i)*0x9e3779b97f4a7c15))
+		}
+		fmt.Fprintf(&b, `},"gated":{%s},"keys":{%s}}]}`, strings.Join(gs, ","), strings.Join(keys, ","))
+		return b.String()
+	}
+	var tl Tallies
+	require.NoError(t, json.Unmarshal([]byte(doc(MaxResponses, MaxItems)), &tl))
+	js, err := json.Marshal(&tl)
+	require.NoError(t, err)
+	bin, err := tl.MarshalBinary()
+	require.NoError(t, err)
+	var fromJSON, fromBin Tallies
+	require.NoError(t, json.Unmarshal(js, &fromJSON))
+	require.NoError(t, fromBin.UnmarshalBinary(bin))
+	for name, got := range map[string]*Tallies{"JSON": &fromJSON, "binary": &fromBin} {
+		if !reflect.DeepEqual(got.Groups(), tl.Groups()) || len(got.Items()) != MaxItems {
+			t.Errorf("%s: read back differs", name)
+		}
+	}
+	// One past: more responses than MaxResponses, or more items.
+	for name, d := range map[string]string{"responses": doc(MaxResponses+1, 2), "items": doc(MaxResponses, MaxItems+1)} {
+		if err := json.Unmarshal([]byte(d), &Tallies{}); !errors.Is(err, ErrFormat) {
+			t.Errorf("%s past the limit, JSON: %v", name, err)
+		}
+	}
+}
