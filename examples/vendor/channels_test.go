@@ -77,7 +77,7 @@ func TestChannels(t *testing.T) {
 	require.True(t, strings.HasPrefix(res.Header.Get("Location"), kpath+"/thanks?"), res.Header.Get("Location"))
 	code, page = get(t, ts.URL+res.Header.Get("Location"), "")
 	require.Equal(t, http.StatusOK, code)
-	require.Contains(t, page, `<meta http-equiv="refresh" content="15; url=`+kpath+`?lang=fi"/>`)
+	require.Contains(t, page, `<a class="button" id="next" href="`+kpath+`?lang=fi">`)
 
 	staff, err := s.Enroll(ctx, "home-care", survey.ChannelStaffDevice, "")
 	require.NoError(t, err)

@@ -32,7 +32,9 @@ type view struct {
 	Links                []link
 	Help                 *helpView
 	Refresh              *link // a kiosk's thanks page goes back to the form
+	ResetNotice, Stay    string
 	Kiosk                bool
+	IdleNotice, GoOn     string // a kiosk's form empties itself when left
 	Form                 *formView
 	Problems             []problem
 	ErrorsTitle          string
@@ -175,12 +177,14 @@ func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, wy way, 
 	v := view{
 		Lang: l, Title: form.Title.Value, Unit: s.unitName(wy.unit.Code, l), UnitLabel: label(l, "form.unit"), LangLabel: label(l, "form.language"),
 		Form: &formView{}, ErrorsTitle: label(l, "form.errors"), Intro: label(l, "form.intro"), Refusal: refusal, Kiosk: kiosk,
+		IdleNotice: label(l, "kiosk.idle"), GoOn: label(l, "kiosk.go-on"),
 		Action:    wy.path + "?lang=" + l.String(),
 		RoleLabel: label(l, "form.role"), Submit: label(l, "form.submit"), CommentMax: maxCommentLen,
 		Notice: []string{label(l, "form.urgent")},
 	}
 	if wy.unit.Phone != "" {
-		v.Notice = append(v.Notice, fmt.Sprintf(label(l, "form.urgent-unit"), wy.unit.Phone))
+		// A phone number must not break across lines.
+		v.Notice = append(v.Notice, fmt.Sprintf(label(l, "form.urgent-unit"), strings.ReplaceAll(wy.unit.Phone, " ", "\u00a0")))
 	}
 	for _, other := range matcher.Supported() {
 		v.Langs = append(v.Langs, langLink{Lang: other, Name: other.Autonym(), URL: "?lang=" + other.String(), Current: other == l})
@@ -544,7 +548,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key 
 func (s *Server) thanks(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	q := r.URL.Query()
-	v := view{Lang: l, Title: label(l, "form.thanks"), Paragraphs: []string{label(l, "form.thanks")}}
+	v := view{Lang: l, Title: label(l, "form.thanks")}
 	unit := ""
 	if r.PathValue("token") != "" {
 		wy, ok := s.resolve(w, r, l)
@@ -554,7 +558,7 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) {
 		unit = wy.unit.Code
 		v.Kiosk = true
 		v.Refresh = &link{Text: label(l, "kiosk.next"), URL: wy.path + "?lang=" + l.String()}
-		v.Paragraphs = append(v.Paragraphs, label(l, "kiosk.reset"))
+		v.ResetNotice, v.Stay = label(l, "kiosk.reset"), label(l, "kiosk.stay")
 	} else if _, ok := s.units[q.Get("unit")]; ok {
 		unit = q.Get("unit")
 	}
