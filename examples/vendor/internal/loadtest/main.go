@@ -36,6 +36,7 @@ func main() {
 	run := flag.String("run", "r1", "marker of this run in the comments")
 	acked := flag.String("acked", "", "file to write the markers of acknowledged submissions to")
 	dur := flag.Duration("for", 10*time.Minute, "stop after this long")
+	contact := flag.Bool("contact", false, "add a contact request with the longest accepted name and e-mail address to each form")
 	retries := flag.Int("fhir-retries", 0, "instead of forms, post this many FHIR responses, each identifier twice")
 	flag.Parse()
 	if !strings.HasPrefix(*base, "http://127.") && !strings.HasPrefix(*base, "http://localhost") && !strings.HasPrefix(*base, "http://[::1]") {
@@ -54,9 +55,9 @@ func main() {
 		var q map[string]any
 		json.NewDecoder(res.Body).Decode(&q)
 		res.Body.Close()
-		qr = map[string]any{"resourceType": "QuestionnaireResponse", "status": "completed",
+		qr = map[string]any{"resourceType": "QuestionnaireResponse", "status": "completed", "authored": "2022-02-01T10:00:00+02:00", // ignored by the server
 			"questionnaire": q["url"].(string) + "|" + q["version"].(string),
-			"item": []any{map[string]any{"linkId": "recommend", "answer": []any{map[string]any{"valueCoding": map[string]any{"system": "https://github.com/palaute/palaute/fhir/CodeSystem/recommend-0-10", "code": "7"}}}}}}
+			"item":          []any{map[string]any{"linkId": "recommend", "answer": []any{map[string]any{"valueCoding": map[string]any{"system": "https://github.com/palaute/palaute/fhir/CodeSystem/recommend-0-10", "code": "7"}}}}}}
 	}
 	var next atomic.Int64
 	deadline := time.Now().Add(*dur)
@@ -83,6 +84,11 @@ func main() {
 					req.Header.Set("Content-Type", "application/fhir+json")
 				} else {
 					form := url.Values{"recommend": {fmt.Sprint(i % 11)}, "access": {fmt.Sprint(1 + i%5)}, "comment": {marker}}
+					if *contact {
+						form.Set("contact-name", strings.Repeat("Ä", 100))
+						form.Set("contact-phone", "+358 40 123 4567 890")
+						form.Set("contact-email", strings.Repeat("a", 240)+"@example.fi")
+					}
 					req, _ = http.NewRequest("POST", *base+"/form/health-station?lang=fi", strings.NewReader(form.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				}
@@ -90,7 +96,9 @@ func main() {
 				res, err := client.Do(req)
 				d := time.Since(t0)
 				code := "error"
-				if err == nil {
+				if err != nil {
+					code = "error: " + errKind(err)
+				} else {
 					io.Copy(io.Discard, res.Body)
 					res.Body.Close()
 					code = fmt.Sprint(res.StatusCode)
@@ -136,4 +144,13 @@ func maps(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// errKind shortens a transport error for the status counts.
+func errKind(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		s = s[i+2:]
+	}
+	return s
 }
