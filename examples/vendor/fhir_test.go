@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -47,7 +48,7 @@ func postFHIR(t *testing.T, base string, body []byte, headers map[string]string)
 }
 
 func TestFHIRQuestionnaire(t *testing.T) {
-	ts, _, _ := newTestServer(t)
+	ts, _ := newTestServer(t)
 	status, q := fetchQuestionnaire(t, ts.URL, "health-station", "sv")
 	require.Equal(t, http.StatusOK, status)
 	require.NoError(t, fhir.Check(q))
@@ -69,19 +70,22 @@ func TestFHIRQuestionnaire(t *testing.T) {
 }
 
 // TestFHIRSubmit posts QuestionnaireResponses as another system would:
-// an accepted one is stored like a form submission (server's ID,
-// redacted comment, contact request apart); rejected ones are answered
-// with every problem at its link ID, in the request's language, and
-// nothing is stored.
+// an accepted one is stored like a form submission (server's ID, receipt
+// day, channel and unit metadata whatever the client said, redacted
+// comment, contact request apart); rejected ones are answered with every
+// problem at its link ID, in the request's language, and nothing is
+// stored.
 func TestFHIRSubmit(t *testing.T) {
-	ts, out, contacts := newTestServer(t)
+	ts, st := newTestServer(t)
 	_, q := fetchQuestionnaire(t, ts.URL, "health-station", "sv")
 	helsinki, err := survey.Helsinki()
 	require.NoError(t, err)
 	sub := survey.Submission{
 		Response: survey.Response{
-			ID: "client-chosen-id", Submitted: time.Date(2025, 3, 14, 11, 0, 0, 0, helsinki), Unit: "health-station",
-			Channel: survey.ChannelKiosk, Lang: i18n.Swedish,
+			// What the client claims of the metadata: all of it ignored.
+			ID: "client-chosen-id", Submitted: time.Date(2022, 2, 1, 11, 0, 0, 0, helsinki), Unit: "health-station",
+			Region: "other-county", Provider: "Maija Meikäläinen 131052-308T", Service: "Maija Meikäläinen, 040 123 4567",
+			Channel: survey.ChannelSMS, Lang: i18n.Swedish, Role: survey.RoleRelative,
 			Answers: survey.Answers{{Item: "recommend", Value: 10}, {Item: "mother-tongue", Value: 5}},
 			Comment: "Ring mig på 040 123 4567, tack.",
 		},
@@ -95,20 +99,38 @@ func TestFHIRSubmit(t *testing.T) {
 	status, oo := postFHIR(t, ts.URL, body, map[string]string{"Accept-Language": "sv"})
 	require.Equal(t, http.StatusCreated, status, "%+v", oo)
 	require.Equal(t, "information", oo.Issue[0].Severity)
-	var stored survey.Response
-	require.NoError(t, json.Unmarshal(out.Bytes(), &stored))
+	all := storedResponses(t, st)
+	require.Len(t, all, 1)
+	stored := all[0]
 	require.NotEqual(t, "client-chosen-id", stored.ID, "the server names responses")
 	require.Equal(t, sub.Response.Answers, stored.Answers)
-	require.Equal(t, survey.ChannelKiosk, stored.Channel)
-	require.True(t, stored.Submitted.Equal(sub.Response.Submitted))
+	require.Equal(t, survey.ChannelWeb, stored.Channel, "the client chose the channel")
+	require.Equal(t, time.Date(2025, 3, 14, 0, 0, 0, 0, helsinki), stored.Submitted.In(helsinki), "the client chose the time")
+	require.Equal(t, []string{"example-county", "example-county-health", "T11"}, []string{stored.Region, stored.Provider, stored.Service})
+	require.Equal(t, survey.RoleRelative, stored.Role)
 	require.NotContains(t, stored.Comment, "123 4567", "comment not redacted")
-	require.NotContains(t, out.String(), "maja@")
-	all := contacts.All()
-	require.Len(t, all, 1)
-	require.Equal(t, "maja@example.fi", all[0].Contact.Email)
+	require.NotContains(t, storedNDJSON(t, st), "maja@")
+	contacts, err := st.ContactRequests(context.Background(), "health-station")
+	require.NoError(t, err)
+	require.Len(t, contacts, 1)
+	require.Equal(t, "maja@example.fi", contacts[0].Contact.Email)
+
+	// A contact request with a phone number that is none: 422 at the
+	// phone's link ID, nothing stored.
+	bad := sub
+	bad.Contact = &survey.Contact{Phone: "abc"}
+	qrBad, err := fhir.NewResponse(q, bad, fhir.Options{})
+	require.NoError(t, err)
+	qrBad.Identifier = nil
+	badBody, _ := json.Marshal(qrBad)
+	status, oo = postFHIR(t, ts.URL, badBody, map[string]string{"Accept-Language": "en"})
+	require.Equal(t, http.StatusUnprocessableEntity, status, "%+v", oo)
+	require.Contains(t, oo.Issue[0].Expression[0], fhir.ContactPhone)
+	require.Contains(t, oo.Issue[0].Diagnostics, "phone number")
+	require.Len(t, storedResponses(t, st), 1)
 
 	// Broken responses: 422, each problem where it is, nothing stored.
-	before := out.Len()
+	before := len(storedResponses(t, st))
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(body, &m))
 	items := m["item"].([]any)
@@ -141,5 +163,5 @@ func TestFHIRSubmit(t *testing.T) {
 	// Another site cannot post in a visitor's name.
 	status, _ = postFHIR(t, ts.URL, body, map[string]string{"Sec-Fetch-Site": "cross-site"})
 	require.Equal(t, http.StatusForbidden, status)
-	require.Equal(t, before, out.Len(), "a refused response was stored")
+	require.Equal(t, before, len(storedResponses(t, st)), "a refused response was stored")
 }

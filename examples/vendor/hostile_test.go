@@ -2,8 +2,8 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/palaute/palaute/catalogue"
 	"github.com/stretchr/testify/require"
 )
 
@@ -20,10 +19,11 @@ import (
 var valid = url.Values{"recommend": {"9"}, "access": {"5"}, "safety": {"4"}}
 
 func TestRateLimitPerClient(t *testing.T) {
-	tmpl, err := healthStation()
+	st, _ := openTestStore(t, "sqlite")
+	units, err := exampleUnits()
 	require.NoError(t, err)
-	var out bytes.Buffer
-	s := NewServer(map[string]*catalogue.Template{"health-station": tmpl}, &out, &MemoryContacts{})
+	s, err := NewServer(units, st)
+	require.NoError(t, err)
 	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	s.Validator.Now = now
@@ -42,9 +42,11 @@ func TestRateLimitPerClient(t *testing.T) {
 			t.Fatalf("submission %d within the burst: %d", i+1, w.Code)
 		}
 	}
-	// The fourth at once is refused, in the page's language, with the wait.
+	// The fourth at once is refused, in the page's language, with the
+	// wait, and the answers are on the page again.
 	w := submit("192.0.2.7:4001")
-	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "11" || !strings.Contains(w.Body.String(), "För många svar") {
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "11" || !strings.Contains(w.Body.String(), "skicka formuläret igen om 11 sekunder") ||
+		!strings.Contains(w.Body.String(), `name="recommend" value="9" checked="checked"`) || !strings.Contains(w.Body.String(), `name="safety" value="4" checked="checked"`) {
 		t.Fatalf("over the limit: %d Retry-After %q\n%s", w.Code, w.Header().Get("Retry-After"), w.Body)
 	}
 	// Another client is not affected; an IPv6 client's whole /64 is one
@@ -67,7 +69,7 @@ func TestRateLimitPerClient(t *testing.T) {
 	if w := submit("192.0.2.7:4002"); w.Code != http.StatusSeeOther {
 		t.Errorf("after the wait: %d", w.Code)
 	}
-	if n := strings.Count(out.String(), "\n"); n != 3+1+3+1 {
+	if n := len(storedResponses(t, st)); n != 3+1+3+1 {
 		t.Errorf("stored %d responses, want 8", n)
 	}
 }
@@ -88,29 +90,47 @@ func TestLimiterForgetsOldestClients(t *testing.T) {
 }
 
 func TestCommentRedactedBeforeStored(t *testing.T) {
-	ts, out, _ := newTestServer(t)
+	ts, st := newTestServer(t)
 	form := url.Values{"recommend": {"9"}, "comment": {"Soittakaa 040 123 4567 tai maija.meikalainen@example.fi, hetu 131052-308T"}}
 	res, _ := post(t, ts, "?lang=fi", form)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	out := storedNDJSON(t, st)
 	for _, leak := range []string{"123 4567", "4567", "maija", "example.fi", "131052", "308T"} {
-		if strings.Contains(out.String(), leak) {
+		if strings.Contains(out, leak) {
 			t.Errorf("stored comment keeps %q: %s", leak, out)
 		}
 	}
-	if !strings.Contains(out.String(), "Soittakaa") {
+	if !strings.Contains(out, "Soittakaa") {
 		t.Errorf("the comment itself was lost: %s", out)
 	}
 }
 
+// TestBodyLimit posts a form over maxBody with answers before the long
+// comment: refused with 413, nothing stored, and the page shows the form
+// again with the answers and as much of the comment as arrived, marked
+// too long.
 func TestBodyLimit(t *testing.T) {
-	ts, out, _ := newTestServer(t)
-	form := url.Values{"recommend": {"9"}, "comment": {strings.Repeat("a", maxBody)}}
-	res, page := post(t, ts, "?lang=en", form)
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "could not be read") {
-		t.Errorf("body over %d bytes: %d\n%s", maxBody, res.StatusCode, page)
+	ts, st := newTestServer(t)
+	long := strings.Repeat("Pitkä kommentti ", maxBody/8)
+	form := "recommend=9&access=4&comment=" + url.QueryEscape(long) + "&contact-email=x%40example.fi"
+	res, err := http.Post(ts.URL+"/form/health-station?lang=en", "application/x-www-form-urlencoded", strings.NewReader(form))
+	require.NoError(t, err)
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page := string(b)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "The form was too large to send") ||
+		!strings.Contains(page, `name="recommend" value="9" checked="checked"`) || !strings.Contains(page, `name="access" value="4" checked="checked"`) ||
+		!strings.Contains(page, "Pitkä kommentti Pitkä kommentti") || !strings.Contains(page, `id="q-comment-error"`) {
+		t.Errorf("body over %d bytes: %d\n%.3000s", maxBody, res.StatusCode, page)
 	}
-	if out.Len() != 0 {
+	wellFormed(t, page)
+	if n := len(storedResponses(t, st)); n != 0 {
 		t.Error("an over-long submission was stored")
+	}
+	// A comment under the body limit but over maxCommentLen: 422, kept.
+	res, page = post(t, ts, "?lang=en", url.Values{"recommend": {"9"}, "comment": {strings.Repeat("a", maxCommentLen+1)}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "at most 4000 characters") || !strings.Contains(page, strings.Repeat("a", maxCommentLen+1)) {
+		t.Errorf("comment over %d characters: %d", maxCommentLen, res.StatusCode)
 	}
 }
 
@@ -121,9 +141,11 @@ func TestHalfSentRequestsClosed(t *testing.T) {
 	saved := Timeouts
 	t.Cleanup(func() { Timeouts = saved })
 	Timeouts.ReadHeader, Timeouts.Read, Timeouts.Write, Timeouts.Idle = 200*time.Millisecond, 400*time.Millisecond, 400*time.Millisecond, time.Second
-	tmpl, err := healthStation()
+	st, _ := openTestStore(t, "sqlite")
+	units, err := exampleUnits()
 	require.NoError(t, err)
-	s := NewServer(map[string]*catalogue.Template{"health-station": tmpl}, &bytes.Buffer{}, &MemoryContacts{})
+	s, err := NewServer(units, st)
+	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := s.HTTPServer(ln.Addr().String())

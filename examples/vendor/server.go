@@ -3,19 +3,14 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"log"
-	"maps"
 	"net/http"
-	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,68 +21,43 @@ import (
 	"github.com/palaute/palaute/survey/fhir"
 )
 
-// ContactRequest is a respondent's request to be contacted, stored apart
-// from the feedback. Its ID is drawn at random and has nothing to do with
-// the response's ID, and it carries the unit and the day only (not the
-// time), so that the person cannot be joined to their answers.
-type ContactRequest struct {
-	ID      string
-	Unit    string
-	Day     string // YYYY-MM-DD, in Helsinki
-	Contact survey.Contact
+// Unit is one unit of the service's registry: its code, where it sits in
+// the organisation (region, provider) and the service it gives, the form
+// it asks, its names, and the phone number a person with an urgent or
+// personal matter should call instead of writing. A response to the unit
+// gets its region, provider and service from here, never from the
+// client.
+type Unit struct {
+	Code                      string
+	Region, Provider, Service string
+	Template                  *catalogue.Template
+	Names                     map[i18n.Lang]string // by language; Finnish where a language has none
+	Phone                     string               // shown in the notice on urgent matters; "" for none
 }
 
-// Contacts keeps contact requests apart from the feedback: a vendor would
-// store them in a system with its own access control and retention. A
-// store must not keep the order in which requests arrived either (the
-// responses file does), or the two could be matched by position.
-type Contacts interface {
-	Save(ContactRequest) error
-}
-
-// MemoryContacts is a Contacts kept in memory, for the example and tests.
-type MemoryContacts struct {
-	mu sync.Mutex
-	m  map[string]ContactRequest
-}
-
-// Save stores a contact request.
-func (m *MemoryContacts) Save(c ContactRequest) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.m == nil {
-		m.m = map[string]ContactRequest{}
-	}
-	m.m[c.ID] = c
-	return nil
-}
-
-// All returns the stored contact requests ordered by their (random) IDs.
-func (m *MemoryContacts) All() []ContactRequest {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := slices.Collect(maps.Values(m.m))
-	slices.SortFunc(out, func(a, b ContactRequest) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
-
-// Server serves feedback forms of units' templates and stores the
-// answers.
+// Server serves the feedback forms of the units of its registry on every
+// channel and stores the answers (see Handler).
 type Server struct {
-	Templates map[string]*catalogue.Template // by unit code
+	Store     Store
 	Validator *survey.Validator
-	Contacts  Contacts
 	Now       func() time.Time // nil means time.Now
+	// BaseURL is the address people reach the service at, such as
+	// https://palaute.example.fi, for the links on posters and in
+	// invitations.
+	BaseURL string
 	// Limit bounds the submissions of one client; the zero value means
-	// DefaultRateLimit. Set it before the first request.
+	// DefaultRateLimit, Every < 0 no limit. Set it before the first
+	// request.
 	Limit RateLimit
-	// Names are the units' names shown on their forms, by unit code and
-	// language (Finnish where a language has none; the code without any).
-	Names map[string]map[i18n.Lang]string
-	// Triage flags submissions that need a quick reaction, and Notifier
-	// is told of them, with reasons in StaffLang (zero: Finnish). Without
-	// either, nothing is flagged.
+	// Retention says how long contact requests and retry keys are kept;
+	// the zero value means DefaultRetention.
+	Retention Retention
+	// Triage flags submissions that need a quick reaction by their
+	// answers, Comments by their comment, and Notifier is told of them,
+	// with reasons in StaffLang (zero: Finnish). Without a notifier,
+	// nothing is flagged.
 	Triage    *survey.Triage
+	Comments  *CommentTriage
 	Notifier  Notifier
 	StaffLang i18n.Lang
 	// FHIR configures the questionnaires of the FHIR interface (see
@@ -95,18 +65,43 @@ type Server struct {
 	// request.
 	FHIR fhir.Options
 
-	fhirOnce     sync.Once
-	fhirImporter *fhir.Importer
-	mu           sync.Mutex // guards out
-	out          *survey.NDJSONEncoder
-	once         sync.Once
-	limiter      *limiter
+	units    map[string]Unit
+	fhirOnce sync.Once
+	fhirImp  *fhir.Importer
+	once     sync.Once
+	limiter  *limiter
 }
 
-// NewServer returns a server appending accepted responses to out as
-// NDJSON.
-func NewServer(templates map[string]*catalogue.Template, out io.Writer, contacts Contacts) *Server {
-	return &Server{Templates: templates, Validator: &survey.Validator{Templates: templates}, Contacts: contacts, out: survey.NewNDJSONEncoder(out)}
+// NewServer returns a server for the units, storing into store. The
+// validator knows the units' templates and their place in the
+// organisation tree.
+func NewServer(units []Unit, store Store) (*Server, error) {
+	s := &Server{Store: store, units: map[string]Unit{}}
+	templates := map[string]*catalogue.Template{}
+	var org []survey.OrgUnit
+	for _, u := range units {
+		if u.Code == "" || u.Template == nil {
+			return nil, fmt.Errorf("vendor: unit %q needs a code and a template", u.Code)
+		}
+		if _, dup := s.units[u.Code]; dup {
+			return nil, fmt.Errorf("vendor: unit %q given twice", u.Code)
+		}
+		s.units[u.Code] = u
+		templates[u.Code] = u.Template
+		org = append(org, survey.OrgUnit{Region: u.Region, Provider: u.Provider, Unit: u.Code})
+	}
+	orgs, err := survey.NewOrgs(org)
+	if err != nil {
+		return nil, err
+	}
+	s.Validator = &survey.Validator{Templates: templates, Orgs: orgs}
+	return s, nil
+}
+
+// Unit returns the unit with the given code.
+func (s *Server) Unit(code string) (Unit, bool) {
+	u, ok := s.units[code]
+	return u, ok
 }
 
 func (s *Server) now() time.Time {
@@ -116,13 +111,22 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
+func (s *Server) retention() Retention {
+	if s.Retention == (Retention{}) {
+		return DefaultRetention
+	}
+	return s.Retention
+}
+
 // Timeouts of the reference deployment: a client must send its headers
 // within 5 s and its whole request within 15 s, and an idle connection is
 // closed after a minute, so that slow or half-sent requests cannot hold
 // connections.
 var Timeouts = struct{ ReadHeader, Read, Write, Idle time.Duration }{5 * time.Second, 15 * time.Second, 15 * time.Second, time.Minute}
 
-// maxBody is the largest form accepted: answers and a comment.
+// maxBody is the largest form or FHIR resource accepted: answers, a
+// comment of maxCommentLen characters (percent-encoded) and contact
+// details.
 const maxBody = 64 << 10
 
 // HTTPServer returns an http.Server for the handler with the Timeouts
@@ -151,200 +155,75 @@ func lang(r *http.Request) i18n.Lang {
 	return l
 }
 
-func label(l i18n.Lang, key string) string { return i18n.DefaultLabels().Text(key, l) }
+//go:embed labels.json
+var labelsJSON []byte
 
-// Handler returns the HTTP handler: GET and POST /form/{unit}, GET
-// /thanks, and the FHIR interface (GET /fhir/Questionnaire/{unit}, POST
-// /fhir/QuestionnaireResponse; see fhir.go). Cross-origin POSTs are refused (http.CrossOriginProtection,
-// which reads the browser's Sec-Fetch-Site and Origin headers), so that
-// another site cannot submit feedback in a visitor's name; the refusal
-// is a page in the visitor's language.
+// vendorLabels are the service's own words (labels.json); the others are
+// the library's.
+var vendorLabels = func() *i18n.Labels {
+	t, err := i18n.ParseLabels(bytes.NewReader(labelsJSON))
+	if err != nil {
+		panic(err) // the tests read the embedded file
+	}
+	return t
+}()
+
+// label returns the text of key in language l: the service's own, else
+// the library's.
+func label(l i18n.Lang, key string) string {
+	if t, ok := vendorLabels.Get(l, key); ok {
+		return t
+	}
+	return i18n.DefaultLabels().Text(key, l)
+}
+
+// Handler returns the HTTP handler. Forms, one for each channel:
+//
+//	GET, POST /form/{unit}     the open web form (channel web), also for relatives
+//	GET, POST /q/{unit}        the short link on the unit's poster (channel qr)
+//	GET, POST /i/{token}       a one-time invitation sent after a visit (channel sms)
+//	GET, POST /k/{token}       an enrolled kiosk or staff device (channel kiosk or staff-device)
+//	GET /thanks, /k/{token}/thanks
+//	GET /poster/{unit}         the unit's A4 poster with its QR code
+//
+// and the FHIR interface (GET /fhir/Questionnaire/{unit}, POST
+// /fhir/QuestionnaireResponse; see fhir.go). A successful form post is
+// answered 303 to the thanks page. Cross-origin POSTs are refused
+// (http.CrossOriginProtection, which reads the browser's Sec-Fetch-Site and
+// Origin headers), so that another site cannot submit feedback in a
+// visitor's name; like every refusal of a form, the refusal shows the form
+// again with the answers given and a plain message.
 func (s *Server) Handler() http.Handler {
-	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.message(w, http.StatusForbidden, lang(r), "form.expired")
-	}))
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /form/{unit}", s.form)
-	mux.HandleFunc("POST /form/{unit}", s.submit)
+	refused := http.NewServeMux() // what a cross-origin POST gets
+	for _, way := range []struct {
+		pattern string
+		channel survey.Channel
+	}{{"/form/{unit}", survey.ChannelWeb}, {"/q/{unit}", survey.ChannelQR}, {"/i/{token}", survey.ChannelSMS}, {"/k/{token}", survey.ChannelKiosk}} {
+		mux.HandleFunc("GET "+way.pattern, s.form)
+		mux.HandleFunc("POST "+way.pattern, s.submit)
+		refused.HandleFunc("POST "+way.pattern, func(w http.ResponseWriter, r *http.Request) {
+			s.refuse(w, r, http.StatusForbidden, "form.expired")
+		})
+	}
+	mux.HandleFunc("GET /thanks", s.thanks)
+	mux.HandleFunc("GET /k/{token}/thanks", s.thanks)
+	mux.HandleFunc("GET /poster/{unit}", s.poster)
 	mux.HandleFunc("GET /fhir/Questionnaire/{unit}", s.questionnaire)
 	mux.HandleFunc("POST /fhir/QuestionnaireResponse", s.fhirSubmit)
-	mux.HandleFunc("GET /thanks", func(w http.ResponseWriter, r *http.Request) {
-		l := lang(r)
-		s.message(w, http.StatusOK, l, "form.thanks")
+	refused.HandleFunc("POST /fhir/QuestionnaireResponse", func(w http.ResponseWriter, r *http.Request) {
+		writeFHIR(w, http.StatusForbidden, outcome("error", "forbidden", label(lang(r), "form.expired")))
 	})
+	refused.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.message(w, http.StatusForbidden, lang(r), label(lang(r), "form.expired"))
+	})
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(refused)
 	return csrf.Handler(mux)
 }
 
-//go:embed page.html
-var pageHTML string
-
-var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
-
-// view is what the page template shows: a message page (Paragraphs) or
-// a form (Form).
-type view struct {
-	Lang                 i18n.Lang
-	Title, Unit          string
-	UnitLabel, LangLabel string
-	Langs                []langLink
-	Paragraphs           []string
-	Form                 *formView
-	Problems             []problem
-	ErrorsTitle          string
-	Intro, Action        string
-	RoleLabel            string
-	Roles                []option
-	ContactLabel         string
-	ContactNote          string
-	Contact              []contactField
-	Submit               string
-}
-
-type langLink struct {
-	Lang    i18n.Lang
-	Name    string
-	URL     string
-	Current bool
-}
-
-type formView struct{ Questions []questionView }
-
-type questionView struct {
-	ID, Item       string
-	Number         int
-	Text, TextLang string
-	Open, Scale    bool
-	Value          string
-	Low, High      string // the 0–10 scale's end labels
-	Options        []option
-	Problems       []string
-}
-
-type option struct {
-	Name, Value, Text, Label string
-	Checked                  bool
-}
-
-// problem is one entry of the summary at the top of the form: a link to
-// its question, the question's text and what to do.
-type problem struct {
-	Anchor, Question, Message string
-}
-
-type contactField struct {
-	Name, Label, Type, Autocomplete, Value string
-}
-
-// message writes a page with a title and paragraphs, for the thanks page
-// and for errors.
-func (s *Server) message(w http.ResponseWriter, status int, l i18n.Lang, key string) {
-	text := label(l, key)
-	s.write(w, status, view{Lang: l, Title: text, Paragraphs: []string{text}})
-}
-
-func (s *Server) write(w http.ResponseWriter, status int, v view) {
-	var b bytes.Buffer
-	if err := pageTemplate.Execute(&b, v); err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Language", v.Lang.String())
-	w.WriteHeader(status)
-	w.Write(b.Bytes())
-}
-
-// unitName returns the name of a unit shown to people, in language l if
-// it has one, else in Finnish, else the unit's code.
-func (s *Server) unitName(unit string, l i18n.Lang) string {
-	names := s.Names[unit]
-	return cmp.Or(names[l], names[i18n.Finnish], unit)
-}
-
-func (s *Server) form(w http.ResponseWriter, r *http.Request) {
-	l := lang(r)
-	t, ok := s.Templates[r.PathValue("unit")]
-	if !ok {
-		s.message(w, http.StatusNotFound, l, "form.not-found")
-		return
-	}
-	s.render(w, http.StatusOK, l, r.PathValue("unit"), t, nil, nil)
-}
-
-// render writes the form, with the values given and the problems found
-// next to their questions and in a summary at the top; problems[""] are
-// about the whole form.
-func (s *Server) render(w http.ResponseWriter, status int, l i18n.Lang, unit string, t *catalogue.Template, values url.Values, problems map[string][]string) {
-	form, err := t.Render(l, i18n.Finnish)
-	if err != nil {
-		s.message(w, http.StatusInternalServerError, l, "form.not-found")
-		return
-	}
-	v := view{
-		Lang: l, Title: form.Title.Value, Unit: s.unitName(unit, l), UnitLabel: label(l, "form.unit"), LangLabel: label(l, "form.language"),
-		Form: &formView{}, ErrorsTitle: label(l, "form.errors"), Intro: label(l, "form.intro"),
-		Action:    "/form/" + url.PathEscape(unit) + "?lang=" + l.String(),
-		RoleLabel: label(l, "form.role"), ContactLabel: label(l, "form.contact"), ContactNote: label(l, "form.contact-note"),
-		Submit: label(l, "form.submit"),
-	}
-	for _, other := range matcher.Supported() {
-		v.Langs = append(v.Langs, langLink{Lang: other, Name: other.Autonym(), URL: "?lang=" + other.String(), Current: other == l})
-	}
-	for _, p := range problems[""] {
-		v.Problems = append(v.Problems, problem{Message: p})
-	}
-	for i, q := range form.Questions {
-		qv := questionView{ID: "q-" + q.Item, Item: q.Item, Number: i + 1, Text: q.Text.Value, Open: q.Section == catalogue.SectionOpen,
-			Value: values.Get(q.Item), Problems: problems[q.Item]}
-		if q.Text.Fallback {
-			qv.TextLang = q.Text.Lang.String()
-		}
-		for _, p := range qv.Problems {
-			v.Problems = append(v.Problems, problem{Anchor: qv.ID, Question: fmt.Sprintf("%d. %s", qv.Number, qv.Text), Message: p})
-		}
-		qv.Scale = len(q.Options) == 11 && !slices.ContainsFunc(q.Options, func(o catalogue.Option) bool { return o.CantSay })
-		for _, o := range q.Options {
-			ov := option{Name: q.Item, Value: strconv.Itoa(o.Value), Checked: values.Get(q.Item) == strconv.Itoa(o.Value)}
-			ov.Text = ov.Value
-			if o.Label != nil {
-				ov.Label = o.Label.Value
-				ov.Text = ov.Value + " " + o.Label.Value
-				if o.CantSay {
-					ov.Text = o.Label.Value
-				}
-			}
-			if qv.Scale && o.Label != nil {
-				if o.Value == q.Options[0].Value {
-					qv.Low = ov.Value + " = " + o.Label.Value
-				} else {
-					qv.High = ov.Value + " = " + o.Label.Value
-				}
-			}
-			qv.Options = append(qv.Options, ov)
-		}
-		v.Form.Questions = append(v.Form.Questions, qv)
-	}
-	switch {
-	case len(v.Problems) == 1:
-		v.ErrorsTitle = label(l, "form.errors-one")
-	case len(v.Problems) > 1:
-		v.ErrorsTitle = fmt.Sprintf(label(l, "form.errors-count"), len(v.Problems))
-	}
-	for _, role := range []survey.Role{survey.RoleClient, survey.RoleRelative} {
-		checked := values.Get("role") == role.String() || values.Get("role") == "" && role == survey.RoleClient
-		v.Roles = append(v.Roles, option{Value: role.String(), Text: label(l, "role."+role.String()), Checked: checked})
-	}
-	for _, f := range []contactField{{"contact-name", "form.name", "text", "name", ""}, {"contact-phone", "form.phone", "tel", "tel", ""}, {"contact-email", "form.email", "email", "email", ""}} {
-		f.Label, f.Value = label(l, f.Label), values.Get(f.Name)
-		v.Contact = append(v.Contact, f)
-	}
-	s.write(w, status, v)
-}
-
-// helsinki returns the zone of contact requests' days. The program
-// embeds the zone database (time/tzdata, imported in main.go), so loading
-// cannot fail.
+// helsinki returns the zone of receipt days. The program embeds the zone
+// database (time/tzdata, imported in main.go), so loading cannot fail.
 func helsinki() *time.Location {
 	loc, err := survey.Helsinki()
 	if err != nil {
@@ -353,149 +232,81 @@ func helsinki() *time.Location {
 	return loc
 }
 
+// newID returns a random ID of 24 hex digits.
 func newID() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
 
-// submit validates a posted form. Problems are shown next to their
-// questions in the page's language; an accepted response is appended to
-// the NDJSON output and any contact request saved apart from it.
-func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
-	l := lang(r)
-	unit := r.PathValue("unit")
-	t, ok := s.Templates[unit]
+// newToken returns a random link token of 26 letters and digits (128
+// bits), short enough for an SMS.
+func newToken() string {
+	const alphabet = "abcdefghijkmnopqrstuvwxyz23456789" // no l, 0, 1: read aloud and typed
+	b := make([]byte, 26)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%32]
+	}
+	return string(b)
+}
+
+// Invite makes a one-time invitation to give feedback on a service event
+// of a unit on day served (YYYY-MM-DD, "" if not known), valid for days
+// days, and returns its link, to be sent by SMS (channel sms). The store
+// keeps only a hash of the token, and deletes it when the response is
+// stored: the token is never stored with the answers.
+func (s *Server) Invite(ctx context.Context, unit, service, served string, days int) (string, error) {
+	u, ok := s.units[unit]
 	if !ok {
-		s.message(w, http.StatusNotFound, l, "form.not-found")
-		return
+		return "", fmt.Errorf("vendor: unknown unit %q", unit)
 	}
-	if !s.allow(w, r, l) {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil {
-		s.message(w, http.StatusBadRequest, l, "form.unreadable")
-		return
-	}
-	now := s.now()
-	resp := survey.Response{ID: newID(), Submitted: now, Instrument: t.Instrument().Ref(), Unit: unit, Channel: survey.ChannelWeb, Lang: l}
-	problems := map[string][]string{}
-	if role, err := survey.ParseRole(r.PostForm.Get("role")); err == nil {
-		resp.Role = role
-	}
-	for _, it := range t.Items() {
-		v := strings.TrimSpace(r.PostForm.Get(it.ID()))
-		switch {
-		case v == "":
-		case it.Section() == catalogue.SectionOpen:
-			// Personal data written into the feedback (names aside) is
-			// replaced before anything is stored.
-			resp.Comment = survey.Redact(v).Text
-		default:
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				problems[it.ID()] = append(problems[it.ID()], label(l, "form.invalid-choice"))
-				continue
-			}
-			resp.Answers = append(resp.Answers, survey.Answer{Item: it.ID(), Value: n})
+	if served != "" {
+		if _, err := time.Parse(time.DateOnly, served); err != nil {
+			return "", fmt.Errorf("vendor: day of the service event %q: want YYYY-MM-DD", served)
 		}
 	}
-	_, accepted, err := s.Validator.Validate(resp)
-	var ve *survey.ValidationError
-	for _, e := range unwrap(err) {
-		if errors.As(e, &ve) {
-			item, text := personMessage(ve, t, l)
-			problems[item] = append(problems[item], text)
-		}
+	if days < 1 {
+		days = 14
 	}
-	if !accepted && len(problems) == 0 {
-		problems[""] = append(problems[""], label(l, "form.unreadable"))
+	token := newToken()
+	l := Link{Kind: Invitation, Unit: unit, Service: cmp.Or(service, u.Service), Channel: survey.ChannelSMS, Served: served,
+		Expires: day(s.now().AddDate(0, 0, days))}
+	if err := s.Store.AddLink(ctx, token, l); err != nil {
+		return "", err
 	}
-	if !accepted || len(problems) > 0 {
-		s.render(w, http.StatusUnprocessableEntity, l, unit, t, r.PostForm, problems)
-		return
-	}
-	c := survey.Contact{Name: r.PostForm.Get("contact-name"), Phone: r.PostForm.Get("contact-phone"), Email: r.PostForm.Get("contact-email")}
-	sub := survey.Submission{Response: resp}
-	if c != (survey.Contact{}) {
-		sub.Contact = &c
-	}
-	if err := s.store(sub, now); err != nil {
-		s.message(w, http.StatusInternalServerError, l, "form.not-saved")
-		return
-	}
-	http.Redirect(w, r, "/thanks?lang="+l.String(), http.StatusSeeOther)
+	return s.BaseURL + "/i/" + token, nil
 }
 
-// allow applies the rate limit to a submission, answering a client over
-// it with 429 and a page in language l.
-func (s *Server) allow(w http.ResponseWriter, r *http.Request, l i18n.Lang) bool {
-	s.once.Do(func() {
-		limit := s.Limit
-		if limit == (RateLimit{}) {
-			limit = DefaultRateLimit
-		}
-		s.limiter = newLimiter(limit, s.now)
-	})
-	if ok, wait := s.limiter.allow(clientOf(r)); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.message(w, http.StatusTooManyRequests, l, "form.too-many")
-		return false
+// Enroll enrolls a kiosk (channel kiosk) or a device staff hand to
+// clients (channel staff-device) for a unit, until the day expires
+// (YYYY-MM-DD, "" for never), and returns the link to open on it.
+func (s *Server) Enroll(ctx context.Context, unit string, channel survey.Channel, expires string) (string, error) {
+	u, ok := s.units[unit]
+	if !ok {
+		return "", fmt.Errorf("vendor: unknown unit %q", unit)
 	}
-	return true
+	if channel != survey.ChannelKiosk && channel != survey.ChannelStaffDevice {
+		return "", fmt.Errorf("vendor: a device is a kiosk or a staff-device, not %q", channel)
+	}
+	token := newToken()
+	if err := s.Store.AddLink(ctx, token, Link{Kind: Device, Unit: unit, Service: u.Service, Channel: channel, Expires: expires}); err != nil {
+		return "", err
+	}
+	return s.BaseURL + "/k/" + token, nil
 }
 
-// store appends an accepted response to the NDJSON output, saves its
-// contact request (if any) apart under an unrelated ID, and triages it.
-func (s *Server) store(sub survey.Submission, now time.Time) error {
-	s.mu.Lock()
-	err := s.out.Encode(sub.Response)
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	unit := sub.Response.Unit
-	day := now.In(helsinki()).Format(time.DateOnly)
-	var contactID string
-	if c := sub.Contact; c != nil && *c != (survey.Contact{}) && s.Contacts != nil {
-		req := ContactRequest{ID: newID(), Unit: unit, Day: day, Contact: *c}
-		if err := s.Contacts.Save(req); err != nil {
-			return err
-		}
-		contactID = req.ID
-	} else {
-		sub.Contact = nil
-	}
-	s.triage(sub, unit, day, contactID)
-	return nil
-}
-
-// personMessage turns a validation problem into what the form shows a
-// respondent: the item it belongs to ("" for the whole form) and a
-// sentence in their language, without item IDs or internal values. A
-// response without any answer marks the first question.
-func personMessage(ve *survey.ValidationError, t *catalogue.Template, l i18n.Lang) (item, text string) {
-	switch {
-	case errors.Is(ve, survey.ErrEmpty):
-		if items := t.Items(); len(items) > 0 {
-			return items[0].ID(), label(l, "form.empty")
-		}
-		return "", label(l, "form.empty")
-	case ve.Item == "":
-		return "", label(l, "form.unreadable")
-	case errors.Is(ve, survey.ErrMissing):
-		return ve.Item, label(l, "form.required")
-	default:
-		return ve.Item, label(l, "form.invalid-choice")
-	}
+// Prune deletes what the retention says is no longer kept, as of now.
+func (s *Server) Prune(ctx context.Context) (Pruned, error) {
+	return s.Store.Prune(ctx, day(s.now()), s.retention())
 }
 
 // Alert is feedback that needs a quick reaction, for the unit's staff:
 // the unit, the day, why (the triage rules' reasons, in the staff's
 // language) and, when the respondent asked to be contacted, the ID of the
-// contact request. It carries neither the response nor its ID, so the
-// answers file and the contact requests stay unjoined.
+// contact request. It carries neither the response, its ID nor a time:
+// the store keeps the day of a response, not its time, so an alert cannot
+// be joined to the answers it came from.
 type Alert struct {
 	Unit      string
 	Day       string // YYYY-MM-DD, in Helsinki
@@ -516,30 +327,79 @@ type NotifierFunc func(Alert) error
 // Notify calls f(a).
 func (f NotifierFunc) Notify(a Alert) error { return f(a) }
 
-// triage checks a stored submission against the rules and notifies.
-func (s *Server) triage(sub survey.Submission, unit, day, contactID string) {
-	if s.Triage == nil || s.Notifier == nil {
-		return
+// triage checks a stored submission against the score rules and the
+// comment's words, notifies the unit, and reports whether the comment
+// spoke of harm (so that the respondent is shown where to get help).
+func (s *Server) triage(sub survey.Submission, contactID string) (harm bool) {
+	r := sub.Response
+	staff := cmp.Or(s.StaffLang, i18n.Finnish)
+	var reasons []string
+	if s.Triage != nil {
+		for _, f := range s.Triage.Check(sub, staff) {
+			reasons = append(reasons, f.Reason)
+		}
 	}
-	flags := s.Triage.Check(sub, cmp.Or(s.StaffLang, i18n.Finnish))
-	if len(flags) == 0 {
-		return
+	if s.Comments != nil {
+		for _, c := range s.Comments.Check(r.Comment) {
+			harm = true
+			reasons = append(reasons, s.Comments.Reason(c, staff))
+		}
 	}
-	a := Alert{Unit: unit, Day: day, ContactID: contactID}
-	for _, f := range flags {
-		a.Reasons = append(a.Reasons, f.Reason)
+	if len(reasons) == 0 || s.Notifier == nil {
+		return harm
 	}
+	a := Alert{Unit: r.Unit, Day: day(r.Submitted), Reasons: reasons, ContactID: contactID}
 	if err := s.Notifier.Notify(a); err != nil {
-		log.Printf("vendor: triage notification for unit %s failed: %v", unit, err)
+		// The log carries the unit and the day, like the alert.
+		log.Printf("vendor: triage notification for unit %s on %s failed: %v", r.Unit, a.Day, err)
 	}
+	return harm
 }
 
-func unwrap(err error) []error {
-	if err == nil {
+// LogNotifier writes alerts to a logger that must not add times (log
+// flags 0): a time would join the alert to the response it came from.
+func LogNotifier(l *log.Logger) Notifier {
+	return NotifierFunc(func(a Alert) error {
+		contact := ""
+		if a.ContactID != "" {
+			contact = " (contact request " + a.ContactID + ")"
+		}
+		l.Printf("triage: unit %s on %s: %s%s", a.Unit, a.Day, strings.Join(a.Reasons, "; "), contact)
 		return nil
+	})
+}
+
+// pageTemplate is the template of every page but the poster.
+//
+//go:embed page.html
+var pageHTML string
+
+var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+
+func (s *Server) write(w http.ResponseWriter, status int, v view) {
+	var b bytes.Buffer
+	if err := pageTemplate.Execute(&b, v); err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
 	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", v.Lang.String())
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer") // invitation tokens stay on this site
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// message writes a page with a title and one paragraph, and optionally
+// links.
+func (s *Server) message(w http.ResponseWriter, status int, l i18n.Lang, text string, links ...link) {
+	s.write(w, status, view{Lang: l, Title: text, Paragraphs: []string{text}, Links: links})
+}
+
+// unitName returns the name of a unit shown to people, in language l if
+// it has one, else in Finnish, else the unit's code.
+func (s *Server) unitName(unit string, l i18n.Lang) string {
+	names := s.units[unit].Names
+	return cmp.Or(names[l], names[i18n.Finnish], unit)
 }
