@@ -297,7 +297,7 @@ func TestBuildNeedsProtection(t *testing.T) {
 		"with at least 11 answers through invitations, phone or staff devices is exact",
 		"changed at random by at most ±6",
 		"A figure is shown when at least 5 of its answers certainly came through invitations, phone or staff devices, and comments when at least 10",
-		"figures with changed counts are compared only from 20 answers",
+		"figures with changed counts are compared only when, noise and all, they surely have at least 30 answers",
 	} {
 		if !strings.Contains(pmd, want) {
 			t.Errorf("protected footer lacks %q:\n%s", want, pmd)

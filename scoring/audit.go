@@ -384,16 +384,27 @@ func bandName(s catalogue.Scale, v int) string {
 	return b.Name
 }
 
-// coinProb returns the probability of k heads in n fair coins.
-func coinProb(n, k int64) float64 {
-	if k < 0 || k > n {
+// placeProb returns the probability that the place-keyed half of the
+// noise of Protection.Noise d is v: d fair coins less d/2.
+func placeProb(d, v int64) float64 {
+	k := v + d/2
+	if k < 0 || k > d {
 		return 0
 	}
 	c := 1.0
 	for i := int64(1); i <= k; i++ {
-		c = c * float64(n-k+i) / float64(i)
+		c = c * float64(d-k+i) / float64(i)
 	}
-	return c / math.Pow(2, float64(n))
+	return c / math.Pow(2, float64(d))
+}
+
+// recordsProb returns the probability that the record-keyed half of the
+// noise of Protection.Noise d is v: uniform on −d/2…+d/2.
+func recordsProb(d, v int64) float64 {
+	if v < -d/2 || v > d/2 {
+		return 0
+	}
+	return 1 / float64(d+1)
 }
 
 // likelihood returns the probability of the looks at one category of a
@@ -417,10 +428,10 @@ func likelihood(x int64, ys, as []int64, exact []bool, noise []int64) float64 {
 	}
 	d := noise[strong[0]]
 	var sum float64
-	for f := int64(0); f <= d; f++ {
-		q := coinProb(d, f)
+	for f := -d / 2; f <= d/2; f++ {
+		q := placeProb(d, f)
 		for _, i := range strong {
-			q *= coinProb(noise[i], ys[i]-as[i]-x-f+noise[i])
+			q *= recordsProb(noise[i], ys[i]-as[i]-x-f)
 		}
 		sum += q
 	}

@@ -101,7 +101,7 @@ func compare(a, b Indicator, o stat.TestOptions) Comparison {
 func CompareGroups(a, b Group, item string, s catalogue.Scale, o CompareOptions) (c Comparison, ok bool) {
 	x, vx, okA := headline(item, a.Items[item], a.Perturbation[item], s, a.Protection, o.Options)
 	y, vy, okB := headline(item, b.Items[item], b.Perturbation[item], s, b.Protection, o.Options)
-	if !okA || !okB || !o.comparable(x, vx) || !o.comparable(y, vy) {
+	if !okA || !okB || !o.comparable(x, vx, a.Perturbation[item], s) || !o.comparable(y, vy, b.Perturbation[item], s) {
 		return Comparison{}, false
 	}
 	c = compare(x, y, o.test(vx+vy))
@@ -166,11 +166,12 @@ type CompareOptions struct {
 	// (only between figures without perturbation variance). 0 means
 	// stat.DefaultExactBelow; negative never.
 	ExactBelow int64
-	// NoisyFrom is the fewest answers (n) a protected figure carrying
-	// noise (from perturbed cells) needs to be compared: below it the
-	// noise, and the selection of which small figures are shown, make a
-	// test's size unreliable, so such a figure is not compared (and is
-	// in no family). 0 means DefaultNoisyFrom.
+	// NoisyFrom is the fewest answers a protected figure carrying noise
+	// (from perturbed cells) needs to be compared, counted as its
+	// published n less twice the noise's standard deviation of n: below
+	// it the noise, and the selection of which small figures are shown,
+	// make a test's size unreliable, so such a figure is not compared
+	// (and is in no family). 0 means DefaultNoisyFrom.
 	NoisyFrom int64
 	// Options are those of the figures compared: the comparison tests
 	// the figure as it is shown (with can't-say answers in the share's
@@ -179,18 +180,33 @@ type CompareOptions struct {
 }
 
 // DefaultNoisyFrom is the default of CompareOptions.NoisyFrom: protected
-// figures with noise are compared from 20 answers on (simulated size of
-// the test: see METHODS.md).
-const DefaultNoisyFrom = 20
+// figures with noise are compared from 30 answers on, counted as the
+// published n less twice the noise's standard deviation of n (simulated
+// size of the test: see METHODS.md).
+const DefaultNoisyFrom = 30
 
 func (o CompareOptions) test(extra float64) stat.TestOptions {
 	return stat.TestOptions{Level: Options{Level: o.Level}.level(), ExtraVariance: extra, ExactBelow: o.ExactBelow}
 }
 
-// comparable reports whether a headline figure with noise variance v may
-// be compared.
-func (o CompareOptions) comparable(ind Indicator, v float64) bool {
-	return v == 0 || ind.N >= cmp.Or(o.NoisyFrom, DefaultNoisyFrom)
+// comparable reports whether a headline figure with noise variance v
+// may be compared: without noise always; with noise only when its n is
+// certainly large, its published n less twice the noise's standard
+// deviation of n at least NoisyFrom (a figure of few answers whose noise
+// happened to push its n up must not pass: the selection would bias the
+// test).
+func (o CompareOptions) comparable(ind Indicator, v float64, pert Perturbation, s catalogue.Scale) bool {
+	if v == 0 {
+		return true
+	}
+	in := inDenominator(ind.Kind, s, o.Options)
+	var nv float64
+	for val, x := range pert.Variance {
+		if in(val) {
+			nv += x
+		}
+	}
+	return float64(ind.N)-2*math.Sqrt(nv) >= float64(cmp.Or(o.NoisyFrom, DefaultNoisyFrom))
 }
 
 // ComparePeers compares every group with the rest of its peer group: the
@@ -255,7 +271,7 @@ func ComparePeers(groups []Group, within Dimension, scales Scales, o CompareOpti
 			restPert.sub(ownPert)
 			a, va, okA := headline(item, own, ownPert, sc, g.Protection, o.Options)
 			b, vb, okB := headline(item, rest, restPert, sc, g.Protection, o.Options)
-			if !okA || !okB || !o.comparable(a, va) || !o.comparable(b, vb) {
+			if !okA || !okB || !o.comparable(a, va, ownPert, sc) || !o.comparable(b, vb, restPert, sc) {
 				continue
 			}
 			c := compare(a, b, o.test(va+vb))

@@ -58,9 +58,10 @@
 // answers at will. In each cell (an item in a unit's month) the
 // substantive answers, and apart from them the can't-say answers, are
 // exact when at least ExactFrom (11) of them are gated; in any other part
-// every count, zeros included, moves by a centred binomial noise of
-// variance Noise/2 (Noise 6), the sum of two halves keyed by the secret:
-// one by the place (unit, month, item, category), one by the records
+// every count, zeros included, moves by a noise on −Noise…+Noise
+// (Noise 6, variance 5.5), the sum of two halves keyed by the secret: a
+// centred binomial by the place (unit, month, item, category) and a
+// uniform by the records
 // (the cell key, a sum of hashes of the response IDs: the same answers
 // get the same noise in every table). Answers added later redraw only the
 // record-keyed half, so averaging republications never removes the
@@ -68,7 +69,7 @@
 // (5) of its answers are certainly gated, so an attacker's own answers
 // through open channels never carry a figure into publication nor make a
 // cell exact. Intervals include the noise's variance; comparisons add it
-// and skip noisy figures under 20 answers; comments are shown only from
+// and skip noisy figures that do not surely have NoisyFrom (30) answers; comments are shown only from
 // published months whose figures rest on CommentMin (10) gated answers.
 // The secret is required: without it the noise is public.
 //

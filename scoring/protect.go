@@ -29,8 +29,8 @@ const (
 	// more is published exactly; a smaller one is perturbed.
 	DefaultExactFrom = 11
 	// DefaultNoise: the perturbation of a count of a small part is the
-	// sum of two binomial draws of 6 coins each, less 6: from −6 to +6,
-	// variance 3.
+	// sum of a draw of 6 fair coins less 3 and a uniform draw from −3…+3:
+	// from −6 to +6, variance 5.5.
 	DefaultNoise = 6
 	// DefaultCommentMin: comments are shown from 10 certain gated
 	// answers on; survey products use a higher threshold for comments
@@ -38,7 +38,7 @@ const (
 	DefaultCommentMin = 10
 	// MinSecret is the shortest secret [Protect] accepts, in bytes.
 	MinSecret = 16
-	// maxNoise bounds Protection.Noise (two draws of at most 20 coins).
+	// maxNoise bounds Protection.Noise.
 	maxNoise = 20
 )
 
@@ -66,8 +66,10 @@ type Protection struct {
 	// DefaultExactFrom; it must be at least MinAnswers + Noise.
 	ExactFrom int `json:"exactFrom"`
 	// Noise sets the perturbation of a count of a perturbed part: the sum
-	// of two draws of Noise fair coins, less Noise (from −Noise to
-	// +Noise, variance Noise/2). 0 means DefaultNoise; at most 20.
+	// of a binomial draw of Noise fair coins less Noise/2 and a uniform
+	// draw from −Noise/2…+Noise/2, from −Noise to +Noise with variance
+	// Noise/4 + Noise(Noise+2)/12. It must be even; 0 means DefaultNoise;
+	// at most 20.
 	Noise int `json:"noise"`
 	// CommentMin is the number of certain gated answers from which a
 	// group's comments may be shown. 0 means DefaultCommentMin.
@@ -112,8 +114,8 @@ func (p Protection) Resolve() (Protection, error) {
 			*f.v = f.def
 		}
 	}
-	if p.Noise > maxNoise {
-		errs = append(errs, errorf("%w: Noise is %d, at most %d", ErrProtection, p.Noise, maxNoise))
+	if p.Noise > maxNoise || p.Noise%2 != 0 {
+		errs = append(errs, errorf("%w: Noise is %d; want an even number from 2 to %d (the noise is the sum of two halves)", ErrProtection, p.Noise, maxNoise))
 	}
 	if len(errs) == 0 && p.ExactFrom < p.MinAnswers+p.Noise {
 		errs = append(errs, errorf("%w: ExactFrom (%d) is below MinAnswers + Noise (%d + %d)", ErrProtection, p.ExactFrom, p.MinAnswers, p.Noise))
@@ -196,8 +198,8 @@ func (r *Reason) UnmarshalText(b []byte) error {
 
 // Perturbation says what the protection did to the counts of a
 // protected tally: Variance[v] is the variance the noise adds to
-// Counts[v] (Noise/2 for each count of a perturbed part, 0 where the
-// part is exact), and Gated and GatedCantSay are the fewest gated
+// Counts[v] (Noise/4 + Noise(Noise+2)/12 for each count of a perturbed
+// part, 0 where the part is exact), and Gated and GatedCantSay are the fewest gated
 // answers ([IsGated]) that the substantive and the can't-say answers
 // certainly hold. All of it is published with the counts (it follows
 // from the mechanism and the protected gated counts) and adds up over
@@ -277,9 +279,25 @@ const (
 	gatedCantSayCode = 0x41
 )
 
-// coins returns the number of heads among the first n bits of u: a
-// binomial draw of n fair coins.
-func coins(u uint64, n int) int64 { return int64(bits.OnesCount64(u & (1<<n - 1))) }
+// placeHalf returns the place-keyed half of the noise from the uniform
+// 64-bit value u: the heads among its d lowest bits (d fair coins) less
+// d/2, a centred binomial on −d/2…+d/2 (d even). Its smooth tails matter
+// most: it is what stays when a cell is published again and again with
+// other answers.
+func placeHalf(u uint64, d int) int64 {
+	return int64(bits.OnesCount64(u&(1<<d-1))) - int64(d/2)
+}
+
+// recordsHalf returns the record-keyed half of the noise from the
+// uniform 64-bit value u: ⌊u·(d + 1)/2⁶⁴⌋ − d/2, uniform on −d/2…+d/2.
+func recordsHalf(u uint64, d int) int64 {
+	hi, _ := bits.Mul64(u, uint64(d+1))
+	return int64(hi) - int64(d/2)
+}
+
+// noiseVariance returns the variance of the noise of a perturbed count:
+// d/4 (the binomial half) plus d(d + 2)/12 (the uniform half).
+func noiseVariance(d int) float64 { return float64(d)/4 + float64(d*(d+2))/12 }
 
 // cellKeyKey returns the SipHash key of the noise: the first 16 bytes of
 // SHA-256 of a label and the secret.
@@ -350,13 +368,14 @@ func latestMonthEnd(t *Tallies) Date {
 //
 //   - a part with at least p.ExactFrom gated answers is kept exactly;
 //   - in any other part every count, zeros included, moves by a noise e =
-//     f + g − Noise, where f and g each count the heads of Noise fair
-//     coins: f from a hash of the place (unit, instrument, month, item,
-//     category) and g from a hash of the records (the cell key: the sum
-//     of the record keys of the cell's answers), both keyed by the
-//     secret. Counts may become negative; sums of them are unbiased. The
-//     number of gated answers of the part moves likewise by a noise from
-//     one coin of each kind, less one.
+//     f + g on −Noise…+Noise: f, from a hash of the place (unit,
+//     instrument, month, item, category), the heads of Noise fair coins
+//     less Noise/2; g, from a hash of the records (the cell key: the sum
+//     of the record keys of the cell's answers), uniform on
+//     −Noise/2…+Noise/2; both keyed by the secret.
+//     Counts may become negative; sums of them are unbiased. The number of
+//     gated answers of the part moves by a noise of one coin of each
+//     kind, less one.
 //
 // With the counts come the variance the noise adds and the fewest gated
 // answers certain in each part ([Perturbation]); [Score] hides a figure
@@ -451,10 +470,8 @@ func protectCell(tl Tally, cats []category, parts []part, p Protection, key siph
 		}
 	}
 	d := p.Noise
-	noise := func(code byte, n int) int64 {
-		f := coins(siphash.Sum64(key, append(place, code)), n)
-		g := coins(siphash.Sum64(key, append(records, code)), n)
-		return f + g - int64(n)
+	draws := func(code byte) (f, g uint64) {
+		return siphash.Sum64(key, append(place, code)), siphash.Sum64(key, append(records, code))
 	}
 	var out Tally
 	var pert Perturbation
@@ -467,14 +484,16 @@ func protectCell(tl Tally, cats []category, parts []part, p Protection, key siph
 		if gated < int64(p.ExactFrom) {
 			for _, i := range pt.cats {
 				rep := cats[i].rep
-				x[i] += noise(byte(rep), d)
-				pert.Variance[rep] = float64(d) / 2
+				f, g := draws(byte(rep))
+				x[i] += placeHalf(f, d) + recordsHalf(g, d)
+				pert.Variance[rep] = noiseVariance(d)
 			}
 			code := byte(gatedCode)
 			if pt.cantSay {
 				code = gatedCantSayCode
 			}
-			certain = max(0, gated+noise(code, 1)-1)
+			f, g := draws(code)
+			certain = max(0, gated+int64(f&1+g&1)-2)
 		}
 		for _, i := range pt.cats {
 			out.Counts[cats[i].rep] = x[i]
@@ -574,13 +593,15 @@ func certainOf(k Kind, pert Perturbation, s catalogue.Scale, o Options) int64 {
 // protectIndicator applies the protection to an indicator computed from
 // the published counts of a protected tally: it is hidden (no counts, no
 // value) when fewer than MinAnswers of its answers are certainly gated,
-// and otherwise its interval is widened by the perturbation: each side's
+// or when its published counts add up to fewer than MinAnswers (the noise
+// has swamped it), and otherwise its interval is widened by the
+// perturbation: each side's
 // distance from the estimate becomes √(side² + z²·variance), and a
 // figure from perturbed counts never gets an interval of zero width.
 func protectIndicator(ind Indicator, pert Perturbation, s catalogue.Scale, o Options, p *Protection) Indicator {
 	ind.NotAnswered = 0
 	ind.Certain = certainOf(ind.Kind, pert, s, o)
-	if ind.Certain < int64(p.MinAnswers) || !ind.Valid {
+	if ind.Certain < int64(p.MinAnswers) || !ind.Valid || ind.N < int64(p.MinAnswers) {
 		return Indicator{Item: ind.Item, Kind: ind.Kind, Suppressed: TooFewAnswers, Estimate: math.NaN()}
 	}
 	if ind.Interval.IsZero() {

@@ -87,7 +87,7 @@ func TestSimulationComparisonSize(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%-9s %-10s %-6s %9s %9s %9s\n", "mix", "n", "gated", "compared", "rejected", "size")
 	for _, m := range []mix{balanced, skewed} {
-		for _, sc := range []scenario{{[]int{5, 6, 7, 8, 9}, 1}, {[]int{11, 12, 15}, 1}, {[]int{20, 25, 29}, 1}, {[]int{20, 25, 29}, 0.3}, {[]int{40, 60}, 0.3}} {
+		for _, sc := range []scenario{{[]int{5, 6, 7, 8, 9}, 1}, {[]int{11, 12, 15}, 1}, {[]int{20, 25, 29}, 1}, {[]int{20, 25, 29}, 0.3}, {[]int{30, 35, 39}, 0.3}, {[]int{40, 60}, 0.3}} {
 			rng := rand.New(rand.NewPCG(uint64(sc.n[0]), uint64(100*sc.gated)+uint64(m.promoter*100)))
 			compared, rejected := 0, 0
 			for rep := range reps {

@@ -11,6 +11,12 @@ Usage:
 
 The secret, Through and the parameters are fixed below (they are the
 vectors' definition); see the header of the output file.
+
+Changed by the maintainers after it was written, when METHODS.md changed:
+the noise's record-keyed half is a uniform draw, not a binomial one, and a figure
+whose published n is under MinAnswers is hidden (2026-12-03); Student's
+quantile is taken through the inverse incomplete beta (SciPy's t.ppf is
+off by up to 1e-9).
 """
 
 import argparse
@@ -252,7 +258,6 @@ def protect(cell, nk0, nk1):
     place = (b"f" + enc_str(unit) + enc_str(instr_id) + enc_str(instr_ver)
              + svarint(year) + bytes([month]) + enc_str(cell.item))
     records = b"g" + cell.key.to_bytes(8, "little") + enc_str(cell.item)
-    mask = (1 << NOISE) - 1
     cats = categories(cell.item)
     for part in parts_of(cell.item):
         rs = [r for r, (p, _) in cats.items() if p == part]
@@ -267,12 +272,16 @@ def protect(cell, nk0, nk1):
         else:
             cell.part_exact[part] = False
             for r in rs:
-                f = bin(siphash24(nk0, nk1, place + bytes([r])) & mask).count("1")
-                g = bin(siphash24(nk0, nk1, records + bytes([r])) & mask).count("1")
-                e = f + g - NOISE
+                # The place half: the heads of D coins less D/2; the records
+                # half: uniform on -D/2..D/2, floor(u*(D+1)/2^64) - D/2 (the
+                # noise's shape as METHODS.md says since 2026-12-03; these
+                # lines were changed by the maintainers, see the header).
+                f = bin(siphash24(nk0, nk1, place + bytes([r])) & ((1 << NOISE) - 1)).count("1") - NOISE // 2
+                g = ((siphash24(nk0, nk1, records + bytes([r])) * (NOISE + 1)) >> 64) - NOISE // 2
+                e = f + g
                 cell.e[r] = e
                 cell.y[r] = cell.x[r] + e
-                cell.var[r] = NOISE / 2.0
+                cell.var[r] = (NOISE / 4.0 + NOISE * (NOISE + 2) / 12.0)
             c = 0x40 if part == 0 else 0x41
             h = ((siphash24(nk0, nk1, place + bytes([c])) & 1)
                  + (siphash24(nk0, nk1, records + bytes([c])) & 1))
@@ -323,7 +332,7 @@ def index_figure(pub, var, certain):
     n = P + pas + D
     cert = certain[0]
     res = dict(n=n, positive=P, neutral=pas, negative=D, cantsay=None, certain=cert)
-    if cert < MIN_ANSWERS or n == 0:
+    if cert < MIN_ANSWERS or n < MIN_ANSWERS:
         return None, res
     est = 100.0 * (P - D) / n
     n2 = n + 3
@@ -349,7 +358,7 @@ def share_figure(pub, var, certain):
     n = sum(pub[k] for k in in_n)
     cert = certain[0] + (certain[1] if INCLUDE_CANT_SAY else 0)
     res = dict(n=n, positive=a, neutral=neu, negative=neg, cantsay=pub[0], certain=cert)
-    if cert < MIN_ANSWERS or n == 0:
+    if cert < MIN_ANSWERS or n < MIN_ANSWERS:
         return None, res
     est = a / n
     z2 = Z * Z
@@ -373,7 +382,7 @@ def mean_figure(pub, var, certain):
     cert = certain[0]
     res = dict(n=n, positive=pub[4] + pub[5], neutral=pub[3],
                negative=pub[1] + pub[2], cantsay=pub[0], certain=cert)
-    if cert < MIN_ANSWERS or n == 0:
+    if cert < MIN_ANSWERS or n < MIN_ANSWERS:
         return None, res
     m = sum(k * pub[k] for k in ks) / n
     if n >= 2:
@@ -488,7 +497,7 @@ def main():
         problems.append("a perturbed count differs from the true one by more than Noise")
     mean_e = sum(es) / len(es) if es else 0.0
     var_e = sum((e - mean_e) ** 2 for e in es) / (len(es) - 1) if len(es) > 1 else 0.0
-    se_mean = math.sqrt(NOISE / 2.0 / len(es)) if es else 0.0
+    se_mean = math.sqrt((NOISE / 4.0 + NOISE * (NOISE + 2) / 12.0) / len(es)) if es else 0.0
     if es and abs(mean_e) > 4 * se_mean:
         problems.append("mean noise %.3f is more than 4 standard errors from 0" % mean_e)
 
@@ -517,7 +526,7 @@ def main():
     print("self-check (a): perturbed categories %d, max |y - x| = %d (Noise %d)"
           % (len(diffs), max(abs(d) for d in diffs) if diffs else 0, NOISE))
     print("self-check (b): mean noise %+.4f (s.e. %.4f under D/2), sample variance %.3f (expected %.1f)"
-          % (mean_e, se_mean, var_e, NOISE / 2.0))
+          % (mean_e, se_mean, var_e, (NOISE / 4.0 + NOISE * (NOISE + 2) / 12.0)))
     print("self-check (c): certain <= true gated answers for every published figure: %s"
           % ("yes" if not any(p.startswith("certain") for p in problems) else "NO"))
     if problems:
