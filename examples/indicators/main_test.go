@@ -10,15 +10,18 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/palaute/palaute/internal/browser"
 )
 
 const sample = "../testdata/feedback.csv"
 
-// TestMain gives the tests a secret, as a county keeps one; the tests of
-// secrets set their own.
+// TestMain gives the tests a secret, as a county keeps one (the tests of
+// secrets set their own), and says after the run which browser tests
+// were skipped for a missing browser.
 func TestMain(m *testing.M) {
 	os.Setenv("PALAUTE_SECRET", "the indicators tests' secret of the county")
-	os.Exit(m.Run())
+	os.Exit(browser.Main(m))
 }
 
 func runArgs(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {

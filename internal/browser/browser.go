@@ -51,8 +51,9 @@ type Browser struct {
 }
 
 // Start starts headless Chromium for t and stops it when t ends. It skips
-// t only when PALAUTE_SKIP_BROWSER=1; a missing browser or axe-core fails
-// t with what to install.
+// t when PALAUTE_SKIP_BROWSER=1, and when Chromium or axe-core is missing
+// (saying what to install; [Main] repeats it), unless
+// PALAUTE_REQUIRE_BROWSER=1 makes that a failure.
 func Start(t testing.TB) *Browser {
 	t.Helper()
 	skipIfAsked(t)
@@ -66,11 +67,11 @@ func Start(t testing.TB) *Browser {
 		}
 	}
 	if path == "" {
-		t.Fatalf("no Chromium found: install Debian's chromium (apt-get install chromium), set PALAUTE_CHROMIUM, or skip the browser tests with %s=1", SkipVariable)
+		missing(t, "no Chromium found: install Debian's chromium and fonts-dejavu-core (see the README's browser setup) or set PALAUTE_CHROMIUM")
 	}
 	axe, err := os.ReadFile(filepath.Join(moduleDir(), "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
-		t.Fatalf("axe-core is not installed: run npm ci in internal/browser (as .ci/run does), or skip the browser tests with %s=1: %v", SkipVariable, err)
+		missing(t, "axe-core is not installed: run npm ci in internal/browser (see the README's browser setup)")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.Flag("hide-scrollbars", true), chromedp.Flag("font-render-hinting", "none"))
 	if os.Geteuid() == 0 {

@@ -9,7 +9,11 @@
 // go test; axe-core comes from npm (package.json next to this file,
 // installed by .ci/run with npm ci).
 //
-// The browser tests are never skipped silently: without Chromium or
-// axe-core they fail, naming what is missing. Setting the environment
-// variable PALAUTE_SKIP_BROWSER=1 skips them, and the skip is reported.
+// Without Chromium, axe-core, Node.js or LHC-Forms the tests that need
+// them skip, naming what to install, and [Main] (called from each
+// package's TestMain) repeats the reason after the run, on the terminal
+// too, so that a first go test ./... on a machine with Go alone passes and
+// says what it left out. PALAUTE_REQUIRE_BROWSER=1 (set by .ci/run)
+// turns such a skip into a failure; PALAUTE_SKIP_BROWSER=1 skips the
+// browser tests on purpose.
 package browser

@@ -13,24 +13,17 @@ import (
 
 // LForms returns the directory of LHC-Forms' prebuilt files (the
 // webcomponent and fhir folders), installed by lforms.sh next to this
-// file (.ci/run runs it). Like [Start], it skips t only when
-// PALAUTE_SKIP_BROWSER=1 and fails it, naming what to run, when the files
-// are missing.
+// file (.ci/run runs it). Like [Start], it skips t when
+// PALAUTE_SKIP_BROWSER=1 or the files are missing (naming what to run),
+// unless PALAUTE_REQUIRE_BROWSER=1 makes that a failure.
 func LForms(t testing.TB) string {
 	t.Helper()
 	skipIfAsked(t)
 	dir := filepath.Join(moduleDir(), "node_modules", "lforms", "dist", "lforms")
 	if _, err := os.Stat(filepath.Join(dir, "webcomponent", "main.js")); err != nil {
-		t.Fatalf("LHC-Forms is not installed: run internal/browser/lforms.sh (as .ci/run does), or skip the browser tests with %s=1: %v", SkipVariable, err)
+		missing(t, "LHC-Forms is not installed: run internal/browser/lforms.sh (see the README's browser setup)")
 	}
 	return dir
-}
-
-func skipIfAsked(t testing.TB) {
-	t.Helper()
-	if os.Getenv(SkipVariable) == "1" {
-		t.Skipf("browser tests skipped: %s=1", SkipVariable)
-	}
 }
 
 // Validation is what the independent FHIR validator said of one resource.
@@ -46,17 +39,17 @@ type Validation struct {
 // checks each resource against the R4 structure definitions it ships
 // (elements, cardinalities, datatypes, required value sets; unexpected
 // properties are errors). It runs fhir-validate.js next to this file
-// with Node.js. Like [Start], it skips t only when PALAUTE_SKIP_BROWSER=1
-// and fails it when Node.js or the package is missing.
+// with Node.js. Like [Start], it skips t when PALAUTE_SKIP_BROWSER=1 or
+// Node.js or the package is missing, unless PALAUTE_REQUIRE_BROWSER=1.
 func ValidateFHIR(t testing.TB, resources map[string][]byte) map[string]Validation {
 	t.Helper()
 	skipIfAsked(t)
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Fatalf("no Node.js for the FHIR validator: install nodejs, or skip with %s=1", SkipVariable)
+		missing(t, "no Node.js for the FHIR validator: install nodejs and run npm ci in internal/browser (see the README's browser setup)")
 	}
 	if _, err := os.Stat(filepath.Join(moduleDir(), "node_modules", "fhir", "package.json")); err != nil {
-		t.Fatalf("the npm package fhir is not installed: run npm ci in internal/browser (as .ci/run does), or skip with %s=1", SkipVariable)
+		missing(t, "the npm package fhir is not installed: run npm ci in internal/browser (see the README's browser setup)")
 	}
 	dir := t.TempDir()
 	args := []string{filepath.Join(moduleDir(), "fhir-validate.js")}
